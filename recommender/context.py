@@ -1,0 +1,110 @@
+"""The farm context: what the engine needs to know about one field."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from .knowledge import load_knowledge_base
+from .soils import derive_soil_class
+from .vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
+
+
+class FarmContext(BaseModel):
+    """One field of a farm. Stocks are t C/ha over 0-30 cm.
+
+    Invalid values raise ``pydantic.ValidationError`` naming the field and the
+    allowed values; unknown, inapplicable or contradictory current practices
+    are refused with the reason.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "farm_id": "demo-001",
+                    "climate_zone": "warm_temperate_moist",
+                    "soil_texture": "silt_loam",
+                    "land_use": "cropland",
+                    "current_practices": ["reduced_tillage"],
+                    "degradation": "none",
+                    "area_ha": 12.5,
+                }
+            ]
+        },
+    )
+
+    farm_id: Annotated[str | None, Field(max_length=128, description="Your identifier, echoed back")] = None
+    climate_zone: Annotated[ClimateZone, Field(description="IPCC climate zone (2019 Vol.4 Ch.3)")]
+    soil_texture: Annotated[SoilTexture, Field(description="USDA texture class")]
+    soil_class: Annotated[
+        SoilClass | None,
+        Field(description="IPCC soil class; derived from texture and climate when absent"),
+    ] = None
+    land_use: Annotated[LandUse, Field(description="Land use of the field")]
+    degradation: Annotated[Degradation, Field(description="Degradation status")] = Degradation.NONE
+    current_practices: Annotated[
+        tuple[str, ...],
+        Field(max_length=40, description="Catalogue ids of practices already in place"),
+    ] = ()
+    clay_pct: Annotated[float | None, Field(ge=0, le=100, description="Clay content, %")] = None
+    soc_t_ha: Annotated[
+        float | None,
+        Field(gt=0, le=1000, validate_default=True, description="Measured SOC stock, t C/ha, 0-30 cm"),
+    ] = None
+    area_ha: Annotated[float | None, Field(gt=0, le=1e7, description="Field area, ha")] = None
+
+    @field_validator("current_practices")
+    @classmethod
+    def _known_compatible_practices(cls, value: tuple[str, ...], info: ValidationInfo):
+        catalogue = load_knowledge_base().practices
+        unknown = [pid for pid in value if pid not in catalogue]
+        if unknown:
+            raise ValueError(
+                f"unknown practice id(s) {unknown}; allowed: {', '.join(sorted(catalogue))}"
+            )
+        value = tuple(dict.fromkeys(value))
+        for i, first in enumerate(value):
+            for second in value[i + 1 :]:
+                if second in catalogue[first].conflicts_with:
+                    raise ValueError(
+                        f"'{first}' and '{second}' cannot both be current practices: they conflict "
+                        "(a field cannot be under both); keep one"
+                    )
+        land_use = info.data.get("land_use")
+        if land_use is not None:
+            misplaced = [pid for pid in value if land_use not in catalogue[pid].land_uses]
+            if misplaced:
+                raise ValueError(
+                    f"practice(s) {misplaced} do not apply to land_use '{land_use.value}'"
+                )
+        return value
+
+    @field_validator("soc_t_ha")
+    @classmethod
+    def _stock_known(cls, value: float | None, info: ValidationInfo):
+        if value is not None or not {"climate_zone", "soil_texture"} <= set(info.data):
+            return value
+        kb = load_knowledge_base()
+        soil_class = derive_soil_class(
+            kb,
+            info.data["soil_texture"],
+            info.data["climate_zone"],
+            info.data.get("clay_pct"),
+            info.data.get("soil_class"),
+        )
+        zone = info.data["climate_zone"].value
+        if kb.reference_stocks["soc_ref_t_c_ha"].isna()[(zone, soil_class.value)]:
+            raise ValueError(
+                f"IPCC Table 2.3 gives no reference stock for {soil_class.value} soils in {zone}; "
+                "give a measured soc_t_ha (t C/ha, 0-30 cm) or another soil_class"
+            )
+        return value
+
+    @property
+    def resolved_soil_class(self) -> SoilClass:
+        """The stated soil class, or the one derived by ``recommender.soils``."""
+        return derive_soil_class(
+            load_knowledge_base(), self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class
+        )

@@ -1,0 +1,294 @@
+"""The IPCC 2019 Tier 1 carbon engine: the scientific prior of every estimate.
+
+For a field, SOC = SOC_REF x F_LU x F_MG x F_I (Vol. 4 Ch. 2 Eq. 2.25) and a
+change of state moves the stock to its new equilibrium over D = 20 years.
+Writing the current stock S (measured, or the Tier 1 estimate
+SOC_REF x F_current) the annual gain of adopting practices is::
+
+    gain = S x (F_new / F_current - 1) / D  +  sum of published rates
+
+which is exactly SOC_REF x (F_new - F_current) / D when S is the Tier 1
+estimate. Published rates cover what Tier 1 does not (cover crops, trees,
+biochar, ...). Intervals are the 10th-90th percentiles of Monte Carlo draws of
+every factor, reference stock and rate (``recommender.uncertainty``).
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .context import FarmContext
+from .knowledge import KnowledgeBase, load_knowledge_base
+from .state import State, apply_practices, baseline_state
+from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, make_draws
+from .vocabulary import Degradation, LandUse
+
+QUANTILES = (10, 90)
+
+
+class IncompatiblePracticesError(ValueError):
+    """Practices that cannot be adopted together on one field."""
+
+
+class ContextKey(NamedTuple):
+    """The categorical part of a context: all Tier 1 needs besides a measured stock."""
+
+    climate_zone: str
+    soil_class: str
+    land_use: str
+    degradation: str
+    current_practices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, context: FarmContext) -> "ContextKey":
+        return cls(
+            context.climate_zone.value,
+            context.resolved_soil_class.value,
+            context.land_use.value,
+            context.degradation.value,
+            tuple(sorted(context.current_practices)),
+        )
+
+
+@dataclass(frozen=True)
+class Gain:
+    """Expected soil-carbon gain of adopting one practice or a bundle."""
+
+    practice_ids: tuple[str, ...]
+    gain_t_c_ha_yr: float
+    interval_t_c_ha_yr: tuple[float, float]
+    gain_t_co2e_ha_yr: float
+    gain_over_horizon_t_c_ha: float
+    horizon_years: float
+    share_of_target: float
+    years_to_saturation: float
+    tier1_factor_part_t_c_ha_yr: float
+    published_rate_part_t_c_ha_yr: float
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything Tier 1 says about one field."""
+
+    context: FarmContext
+    soil_class: str
+    state: State
+    stock_t_c_ha: float
+    stock_measured: bool
+    stock_interval_t_c_ha: tuple[float, float]
+    target_t_c_ha_yr: float
+    gains: tuple[Gain, ...]
+    excluded: dict[str, str]
+
+
+class Tier1Engine:
+    """IPCC 2019 Tier 1 engine with Monte Carlo uncertainty.
+
+    Parameters
+    ----------
+    kb : KnowledgeBase, optional
+        Defaults to the packaged knowledge base.
+    n_draws, seed : int
+        Monte Carlo draws and their seed; results are deterministic for a seed.
+    """
+
+    def __init__(
+        self, kb: KnowledgeBase | None = None, n_draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED
+    ):
+        self.kb = kb or load_knowledge_base()
+        self.draws = make_draws(self.kb, n_draws, seed)
+        self.transition_years = self.kb.method["transition_years"]
+        self.target_fraction = self.kb.method["target_fraction_per_year"]
+        self.co2_per_c = self.kb.method["co2_per_c"]
+        self.screen = lru_cache(maxsize=8192)(self._screen)
+        self._key_stock = lru_cache(maxsize=8192)(self._stock)
+
+    # -- states and applicability -------------------------------------------
+    def current_state(self, key: ContextKey) -> State:
+        state = baseline_state(self.kb, LandUse(key.land_use), Degradation(key.degradation))
+        return apply_practices(state, (self.kb.practices[p] for p in key.current_practices))
+
+    def _screen(self, key: ContextKey) -> tuple[tuple[str, ...], dict[str, str]]:
+        """Applicable practice ids, and the reason each other practice is excluded."""
+        current = self.current_state(key)
+        applicable, excluded = [], {}
+        for practice in self.kb.practices.values():
+            clash = sorted(practice.conflicts_with & set(key.current_practices))
+            if practice.id in key.current_practices:
+                excluded[practice.id] = "already a current practice"
+            elif clash:
+                excluded[practice.id] = f"conflicts with current practice(s) {clash}"
+            elif key.land_use not in practice.land_uses:
+                uses = sorted(u.value for u in practice.land_uses)
+                excluded[practice.id] = f"applies to land use {uses}, not '{key.land_use}'"
+            elif key.climate_zone not in practice.climate_zones:
+                excluded[practice.id] = f"not suited to climate zone '{key.climate_zone}'"
+            elif key.degradation not in practice.degradation:
+                levels = sorted(d.value for d in practice.degradation)
+                excluded[practice.id] = f"applies to degradation {levels}, not '{key.degradation}'"
+            elif practice.rate is None and apply_practices(current, [practice]) == current:
+                excluded[practice.id] = (
+                    "no change under Tier 1: the field is already at "
+                    + ", ".join(f"{k}={getattr(current, k)}" for k in practice.sets)
+                )
+            else:
+                applicable.append(practice.id)
+        return tuple(applicable), excluded
+
+    def check_bundle(self, key: ContextKey, practice_ids: Sequence[str]) -> None:
+        """Raise :class:`IncompatiblePracticesError` unless the bundle can be adopted."""
+        applicable, excluded = self.screen(key)
+        for pid in practice_ids:
+            if pid not in applicable:
+                reason = excluded.get(pid, "not in the practice catalogue")
+                raise IncompatiblePracticesError(f"practice '{pid}' cannot be adopted: {reason}")
+        for i, first in enumerate(practice_ids):
+            for second in practice_ids[i + 1 :]:
+                if second in self.kb.practices[first].conflicts_with:
+                    raise IncompatiblePracticesError(
+                        f"practices '{first}' and '{second}' conflict and cannot share a bundle"
+                    )
+
+    # -- numbers ------------------------------------------------------------
+    def _factor_product(self, state: State, region: str) -> tuple[float, np.ndarray]:
+        index = [self.draws.factor_index[(*key, region)] for key in state.factor_keys()]
+        central = float(np.prod(self.draws.factor_central[index]))
+        return central, self.draws.factor_draws[:, index].prod(axis=1)
+
+    def _stock(self, key: ContextKey) -> tuple[float, np.ndarray]:
+        """Tier 1 stock estimate SOC_REF x F_current: central value and draws."""
+        region = self.kb.climate_zones.loc[key.climate_zone, "factor_region"]
+        i = self.draws.stock_index[(key.climate_zone, key.soil_class)]
+        factor, factor_draws = self._factor_product(self.current_state(key), region)
+        return self.draws.stock_central[i] * factor, self.draws.stock_draws[:, i] * factor_draws
+
+    def relative_change(self, key: ContextKey, practice_ids: Iterable[str]):
+        """``(F_new / F_current - 1) / D`` per year: central value and draws."""
+        region = self.kb.climate_zones.loc[key.climate_zone, "factor_region"]
+        current = self.current_state(key)
+        new = apply_practices(current, (self.kb.practices[p] for p in practice_ids))
+        before, before_draws = self._factor_product(current, region)
+        after, after_draws = self._factor_product(new, region)
+        years = self.transition_years
+        return (after / before - 1) / years, (after_draws / before_draws - 1) / years
+
+    def rate(self, practice_ids: Iterable[str]) -> tuple[float, np.ndarray]:
+        """Sum of the published rates of ``practice_ids``: central value and draws."""
+        index = [self.draws.rate_index[p] for p in practice_ids if p in self.draws.rate_index]
+        return (
+            float(self.draws.rate_central[index].sum()),
+            self.draws.rate_draws[:, index].sum(axis=1),
+        )
+
+    def gain(
+        self, key: ContextKey, practice_ids: Sequence[str], stock: float | None, horizon_years: float
+    ) -> Gain:
+        """Gain of adopting ``practice_ids`` together (factors multiply, rates add)."""
+        tier1_stock, tier1_stock_draws = self._key_stock(key)
+        stock_central = tier1_stock if stock is None else stock
+        stock_draws = tier1_stock_draws if stock is None else stock
+        relative, relative_draws = self.relative_change(key, practice_ids)
+        rate, rate_draws = self.rate(practice_ids)
+        factor_part = stock_central * relative
+        central = factor_part + rate
+        low, high = (float(q) for q in np.percentile(stock_draws * relative_draws + rate_draws, QUANTILES))
+        practices = [self.kb.practices[p] for p in practice_ids]
+        horizon = factor_part * min(horizon_years, self.transition_years) + sum(
+            p.rate.mean * min(horizon_years, p.years_to_saturation) for p in practices if p.rate
+        )
+        return Gain(
+            practice_ids=tuple(practice_ids),
+            gain_t_c_ha_yr=float(central),
+            # The central estimate is the tables' own figure; a skewed draw
+            # distribution must not leave it outside its interval.
+            interval_t_c_ha_yr=(min(low, central), max(high, central)),
+            gain_t_co2e_ha_yr=central * self.co2_per_c,
+            gain_over_horizon_t_c_ha=horizon,
+            horizon_years=horizon_years,
+            share_of_target=central / (self.target_fraction * stock_central),
+            years_to_saturation=max(p.years_to_saturation for p in practices),
+            tier1_factor_part_t_c_ha_yr=factor_part,
+            published_rate_part_t_c_ha_yr=rate,
+        )
+
+    def assess(self, context: FarmContext, horizon_years: float | None = None) -> Assessment:
+        """Stock, 4 per 1000 target and the gain of every applicable practice."""
+        horizon_years = horizon_years or self.transition_years
+        key = ContextKey.of(context)
+        applicable, excluded = self.screen(key)
+        stock, stock_draws = self._key_stock(key)
+        measured = context.soc_t_ha is not None
+        if measured:
+            stock, interval = context.soc_t_ha, (context.soc_t_ha, context.soc_t_ha)
+        else:
+            interval = tuple(float(q) for q in np.percentile(stock_draws, QUANTILES))
+        return Assessment(
+            context=context,
+            soil_class=key.soil_class,
+            state=self.current_state(key),
+            stock_t_c_ha=float(stock),
+            stock_measured=measured,
+            stock_interval_t_c_ha=interval,
+            target_t_c_ha_yr=self.target_fraction * float(stock),
+            gains=tuple(
+                self.gain(key, (pid,), context.soc_t_ha, horizon_years) for pid in applicable
+            ),
+            excluded=dict(excluded),
+        )
+
+    def bundle(
+        self, context: FarmContext, practice_ids: Sequence[str], horizon_years: float | None = None
+    ) -> Gain:
+        """Gain of adopting several compatible practices together."""
+        key = ContextKey.of(context)
+        self.check_bundle(key, practice_ids)
+        return self.gain(key, practice_ids, context.soc_t_ha, horizon_years or self.transition_years)
+
+    # -- many farms at once -------------------------------------------------
+    def candidates(self, contexts: pd.DataFrame) -> pd.DataFrame:
+        """Every applicable (farm, practice) pair with its central Tier 1 gain.
+
+        ``contexts`` holds validated contexts, one row per farm, with columns
+        ``climate_zone, soil_class`` (resolved), ``land_use, degradation``,
+        ``current_practices`` (tuple of ids) and ``soc_t_ha`` (NaN when not
+        measured). The work is done once per distinct categorical context and
+        joined back, so surveys that repeat contexts cost little.
+
+        Returns one row per pair: ``row`` (position in ``contexts``),
+        ``practice_id``, the current state's levels, ``stock_t_c_ha``,
+        ``target_t_c_ha_yr`` and ``tier1_gain_t_c_ha_yr``.
+        """
+        columns = list(ContextKey._fields)
+        key_codes = contexts.groupby(columns, sort=False, observed=True).ngroup().to_numpy()
+        unique = contexts[columns].assign(_code=key_codes).drop_duplicates("_code")
+        pieces = []
+        for record in unique.itertuples(index=False):
+            key = ContextKey(*record[:-1])
+            applicable, _ = self.screen(key)
+            state = self.current_state(key)
+            stock, _ = self._key_stock(key)
+            for pid in applicable:
+                relative, _ = self.relative_change(key, (pid,))
+                pieces.append(
+                    (record[-1], pid, state.land_use, state.tillage, state.input,
+                     state.grassland_management, stock, relative, self.rate((pid,))[0])
+                )
+        table = pd.DataFrame(
+            pieces,
+            columns=["_code", "practice_id", "state_land_use", "state_tillage", "state_input",
+                     "state_grassland", "_tier1_stock", "_relative", "_rate"],
+        )
+        farms = pd.DataFrame({"row": np.arange(len(contexts)), "_code": key_codes,
+                              "_measured": contexts["soc_t_ha"].to_numpy(float)})
+        out = farms.merge(table, on="_code", how="inner", sort=False).sort_values(
+            ["row"], kind="stable"
+        )
+        stock = out["_measured"].fillna(out["_tier1_stock"])
+        out["stock_t_c_ha"] = stock
+        out["target_t_c_ha_yr"] = stock * self.target_fraction
+        out["tier1_gain_t_c_ha_yr"] = stock * out["_relative"] + out["_rate"]
+        return out.drop(columns=["_code", "_measured", "_tier1_stock", "_relative", "_rate"]).reset_index(drop=True)
+

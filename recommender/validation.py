@@ -1,0 +1,32 @@
+"""Turning validation errors into field / problem / allowed-values records.
+
+Shared by the CLI, the API and batch scoring so a bad value reads the same
+everywhere.
+"""
+
+import re
+
+from pydantic import ValidationError
+
+_ALLOWED = re.compile(r"Input should be (.+)$")
+
+
+def error_records(error: ValidationError) -> list[dict]:
+    """One record per problem: ``field`` (dotted path), ``problem``, ``allowed``."""
+    records = []
+    for item in error.errors(include_url=False):
+        field = ".".join(str(part) for part in item["loc"]) or "(body)"
+        message = item["msg"].removeprefix("Value error, ")
+        allowed = None
+        expected = (item.get("ctx") or {}).get("expected")
+        if expected:
+            allowed = [v.strip().strip("'") for v in re.split(r",| or ", expected) if v.strip()]
+        elif "allowed: " in message:
+            allowed = [v.strip() for v in message.split("allowed: ", 1)[1].split(",")]
+        records.append({"field": field, "problem": message, "allowed": allowed})
+    return records
+
+
+def describe(error: ValidationError) -> str:
+    """A readable multi-line description of a validation error."""
+    return "\n".join(f"{r['field']}: {r['problem']}" for r in error_records(error))
