@@ -1,6 +1,10 @@
 """The practice catalogue as plain records (for JSON, tables and the API)."""
 
 from dataclasses import asdict
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
 
 from .knowledge import Practice, load_knowledge_base
 
@@ -40,3 +44,33 @@ def practice_record(practice: Practice) -> dict:
 def practice_records() -> list[dict]:
     """Every practice of the catalogue, in catalogue order."""
     return [practice_record(p) for p in load_knowledge_base().practices.values()]
+
+
+@lru_cache(maxsize=1)
+def practice_table() -> pd.DataFrame:
+    """One row per practice with the attributes ranking needs, indexed by id.
+
+    ``code`` is the practice's position in the catalogue, ``conflicts`` the
+    symmetric conflict matrix over those codes (``practice_table().attrs``).
+    """
+    practices = list(load_knowledge_base().practices.values())
+    table = pd.DataFrame(
+        {
+            "code": range(len(practices)),
+            "name": [p.name for p in practices],
+            "family": [p.family.value for p in practices],
+            "cost_class": [p.cost.cost_class for p in practices],
+            "usd_ha_min": [p.cost.usd_ha_min for p in practices],
+            "usd_ha_max": [p.cost.usd_ha_max for p in practices],
+            "cobenefit_score": [sum(p.cobenefits.values()) for p in practices],
+            "years_to_saturation": [p.years_to_saturation for p in practices],
+        },
+        index=pd.Index([p.id for p in practices], name="practice_id"),
+    )
+    position = {p.id: i for i, p in enumerate(practices)}
+    conflicts = np.zeros((len(practices), len(practices)), dtype=bool)
+    for p in practices:
+        for other in p.conflicts_with:
+            conflicts[position[p.id], position[other]] = True
+    table.attrs["conflicts"] = conflicts
+    return table

@@ -103,11 +103,14 @@ class Tier1Engine:
         self.transition_years = self.kb.method["transition_years"]
         self.target_fraction = self.kb.method["target_fraction_per_year"]
         self.co2_per_c = self.kb.method["co2_per_c"]
+        self.region = dict(self.kb.climate_zones["factor_region"])
+        self.current_state = lru_cache(maxsize=8192)(self._current_state)
         self.screen = lru_cache(maxsize=8192)(self._screen)
-        self._key_stock = lru_cache(maxsize=8192)(self._stock)
+        self.tier1_stock = lru_cache(maxsize=8192)(self._tier1_stock)
 
     # -- states and applicability -------------------------------------------
-    def current_state(self, key: ContextKey) -> State:
+    def _current_state(self, key: ContextKey) -> State:
+        """The Tier 1 state of the field now: baseline + current practices."""
         state = baseline_state(self.kb, LandUse(key.land_use), Degradation(key.degradation))
         return apply_practices(state, (self.kb.practices[p] for p in key.current_practices))
 
@@ -153,48 +156,57 @@ class Tier1Engine:
                     )
 
     # -- numbers ------------------------------------------------------------
-    def _factor_product(self, state: State, region: str) -> tuple[float, np.ndarray]:
+    def _factor_product(self, state: State, region: str, rows=slice(None)) -> tuple[float, np.ndarray]:
         index = [self.draws.factor_index[(*key, region)] for key in state.factor_keys()]
         central = float(np.prod(self.draws.factor_central[index]))
-        return central, self.draws.factor_draws[:, index].prod(axis=1)
+        return central, self.draws.factor_draws[rows][:, index].prod(axis=1)
 
-    def _stock(self, key: ContextKey) -> tuple[float, np.ndarray]:
+    def _tier1_stock(self, key: ContextKey) -> tuple[float, np.ndarray]:
         """Tier 1 stock estimate SOC_REF x F_current: central value and draws."""
-        region = self.kb.climate_zones.loc[key.climate_zone, "factor_region"]
+        region = self.region[key.climate_zone]
         i = self.draws.stock_index[(key.climate_zone, key.soil_class)]
         factor, factor_draws = self._factor_product(self.current_state(key), region)
         return self.draws.stock_central[i] * factor, self.draws.stock_draws[:, i] * factor_draws
 
-    def relative_change(self, key: ContextKey, practice_ids: Iterable[str]):
-        """``(F_new / F_current - 1) / D`` per year: central value and draws."""
-        region = self.kb.climate_zones.loc[key.climate_zone, "factor_region"]
+    def relative_change(self, key: ContextKey, practice_ids: Iterable[str], rows=slice(None)):
+        """``(F_new / F_current - 1) / D`` per year: central value and draws
+        (all draws, or those selected by ``rows``)."""
+        region = self.region[key.climate_zone]
         current = self.current_state(key)
         new = apply_practices(current, (self.kb.practices[p] for p in practice_ids))
-        before, before_draws = self._factor_product(current, region)
-        after, after_draws = self._factor_product(new, region)
+        before, before_draws = self._factor_product(current, region, rows)
+        after, after_draws = self._factor_product(new, region, rows)
         years = self.transition_years
         return (after / before - 1) / years, (after_draws / before_draws - 1) / years
 
-    def rate(self, practice_ids: Iterable[str]) -> tuple[float, np.ndarray]:
+    def rate(self, practice_ids: Iterable[str], rows=slice(None)) -> tuple[float, np.ndarray]:
         """Sum of the published rates of ``practice_ids``: central value and draws."""
         index = [self.draws.rate_index[p] for p in practice_ids if p in self.draws.rate_index]
         return (
             float(self.draws.rate_central[index].sum()),
-            self.draws.rate_draws[:, index].sum(axis=1),
+            self.draws.rate_draws[rows][:, index].sum(axis=1),
         )
+
+    def gain_draws(
+        self, key: ContextKey, practice_ids: Sequence[str], stock: float | None, rows=slice(None)
+    ) -> tuple[float, float, float, np.ndarray]:
+        """Central stock, factor part, rate part and Monte Carlo draws of the gain
+        (all draws, or those selected by ``rows``)."""
+        tier1_stock, tier1_stock_draws = self.tier1_stock(key)
+        stock_central = tier1_stock if stock is None else stock
+        stock_draws = tier1_stock_draws[rows] if stock is None else stock
+        relative, relative_draws = self.relative_change(key, practice_ids, rows)
+        rate, rate_draws = self.rate(practice_ids, rows)
+        draws = stock_draws * relative_draws + rate_draws
+        return float(stock_central), float(stock_central * relative), rate, draws
 
     def gain(
         self, key: ContextKey, practice_ids: Sequence[str], stock: float | None, horizon_years: float
     ) -> Gain:
         """Gain of adopting ``practice_ids`` together (factors multiply, rates add)."""
-        tier1_stock, tier1_stock_draws = self._key_stock(key)
-        stock_central = tier1_stock if stock is None else stock
-        stock_draws = tier1_stock_draws if stock is None else stock
-        relative, relative_draws = self.relative_change(key, practice_ids)
-        rate, rate_draws = self.rate(practice_ids)
-        factor_part = stock_central * relative
+        stock_central, factor_part, rate, draws = self.gain_draws(key, practice_ids, stock)
         central = factor_part + rate
-        low, high = (float(q) for q in np.percentile(stock_draws * relative_draws + rate_draws, QUANTILES))
+        low, high = (float(q) for q in np.percentile(draws, QUANTILES))
         practices = [self.kb.practices[p] for p in practice_ids]
         horizon = factor_part * min(horizon_years, self.transition_years) + sum(
             p.rate.mean * min(horizon_years, p.years_to_saturation) for p in practices if p.rate
@@ -219,7 +231,7 @@ class Tier1Engine:
         horizon_years = horizon_years or self.transition_years
         key = ContextKey.of(context)
         applicable, excluded = self.screen(key)
-        stock, stock_draws = self._key_stock(key)
+        stock, stock_draws = self.tier1_stock(key)
         measured = context.soc_t_ha is not None
         if measured:
             stock, interval = context.soc_t_ha, (context.soc_t_ha, context.soc_t_ha)
@@ -258,7 +270,8 @@ class Tier1Engine:
         joined back, so surveys that repeat contexts cost little.
 
         Returns one row per pair: ``row`` (position in ``contexts``),
-        ``practice_id``, the current state's levels, ``stock_t_c_ha``,
+        ``practice_id``, the context's categories, the current state's levels
+        (``state_*``), ``stock_t_c_ha``,
         ``target_t_c_ha_yr`` and ``tier1_gain_t_c_ha_yr``.
         """
         columns = list(ContextKey._fields)
@@ -269,7 +282,7 @@ class Tier1Engine:
             key = ContextKey(*record[:-1])
             applicable, _ = self.screen(key)
             state = self.current_state(key)
-            stock, _ = self._key_stock(key)
+            stock, _ = self.tier1_stock(key)
             for pid in applicable:
                 relative, _ = self.relative_change(key, (pid,))
                 pieces.append(
@@ -281,6 +294,8 @@ class Tier1Engine:
             columns=["_code", "practice_id", "state_land_use", "state_tillage", "state_input",
                      "state_grassland", "_tier1_stock", "_relative", "_rate"],
         )
+        keys = unique[["_code", *columns[:-1]]]
+        table = keys.merge(table, on="_code", how="inner")
         farms = pd.DataFrame({"row": np.arange(len(contexts)), "_code": key_codes,
                               "_measured": contexts["soc_t_ha"].to_numpy(float)})
         out = farms.merge(table, on="_code", how="inner", sort=False).sort_values(

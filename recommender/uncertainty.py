@@ -39,11 +39,15 @@ class Draws:
         return self.factor_draws.shape[0]
 
 
+#: Draws are floored at this fraction of the central value: a factor or a
+#: stock cannot reach zero, and the floor only bites on rare draws of the
+#: widest (+/- 90 %) errors.
+FLOOR = 0.05
+
+
 def _relative(rng, central: np.ndarray, error_pct: np.ndarray, n: int) -> np.ndarray:
     sd = central * error_pct / 100.0 / 2.0
-    # Factors and stocks cannot be negative; the clip only bites on rare draws
-    # of the widest (+/- 90 %) reference-stock errors.
-    return np.clip(central + sd * rng.standard_normal((n, central.size)), 0.0, None)
+    return np.maximum(central + sd * rng.standard_normal((n, central.size)), FLOOR * central)
 
 
 def make_draws(kb: KnowledgeBase, n_draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Draws:

@@ -1,0 +1,105 @@
+"""Ranked, explained recommendations for farms: the answer the API and CLI give."""
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .context import FarmContext
+from .explain import rationale, tier1_drivers
+from .registry import LoadedModel
+from .ranking import best_bundles, contexts_frame, rank, score_candidates
+from .tier1 import ContextKey, Tier1Engine
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to rank: ``objective`` (see ``recommender.ranking``), how many
+    practices to return, the bundle size (0 for none) and the horizon (years)."""
+
+    objective: str = "carbon"
+    top_k: int = 5
+    bundle_size: int = 3
+    horizon_years: float = 20.0
+
+
+def _gain_fields(expected: float, p10: float, p90: float, target: float, co2_per_c: float) -> dict:
+    return {
+        "expected_gain_t_c_ha_yr": round(float(expected), 6),
+        "interval_t_c_ha_yr": [round(float(p10), 6), round(float(p90), 6)],
+        "expected_gain_t_co2e_ha_yr": round(float(expected) * co2_per_c, 6),
+        "share_of_4p1000_target": round(float(expected) / target, 6),
+        "meets_4p1000": bool(expected >= target),
+    }
+
+
+def recommend(
+    contexts: Sequence[FarmContext], loaded: LoadedModel, engine: Tier1Engine, options: Options = Options()
+) -> list[dict]:
+    """One JSON-ready answer per farm, in input order.
+
+    Each answer has ``farm_id``, ``baseline`` (stock and 4 per 1000 target),
+    ``recommendations`` (ranked), ``bundle`` and ``model``.
+    """
+    frame = contexts_frame(contexts)
+    ranked = rank(score_candidates(frame, loaded.model, engine), options.objective)
+    bundles = (
+        best_bundles(ranked, frame, engine, options.bundle_size).set_index("row")
+        if options.bundle_size > 0 else None
+    )
+    top = ranked[ranked["rank"] <= options.top_k]
+    practices = engine.kb.practices
+    co2_per_c = engine.co2_per_c
+    answers = []
+    for row, context in enumerate(contexts):
+        key = ContextKey.of(context)
+        stock = context.soc_t_ha if context.soc_t_ha is not None else engine.tier1_stock(key)[0]
+        target = engine.target_fraction * stock
+        recommendations = []
+        for item in top[top["row"] == row].itertuples(index=False):
+            practice = practices[item.practice_id]
+            recommendations.append(
+                {
+                    "rank": int(item.rank),
+                    "practice_id": item.practice_id,
+                    "name": practice.name,
+                    "family": practice.family.value,
+                    **_gain_fields(item.expected, item.p10, item.p90, target, co2_per_c),
+                    "gain_over_horizon_t_c_ha": round(
+                        float(item.expected) * min(options.horizon_years, practice.years_to_saturation), 6
+                    ),
+                    "years_to_saturation": practice.years_to_saturation,
+                    "cobenefits": dict(practice.cobenefits),
+                    "cost": {
+                        "class": practice.cost.cost_class,
+                        "usd_ha_min": practice.cost.usd_ha_min,
+                        "usd_ha_max": practice.cost.usd_ha_max,
+                    },
+                    "rationale": rationale(
+                        tier1_drivers(engine, key, item.practice_id), item.expected, item.tier1_gain_t_c_ha_yr
+                    ),
+                    "caveats": list(practice.caveats),
+                }
+            )
+        bundle = None
+        if bundles is not None and row in bundles.index:
+            b = bundles.loc[row]
+            bundle = {
+                "practice_ids": list(b["practice_ids"]),
+                **_gain_fields(b["expected"], b["p10"], b["p90"], target, co2_per_c),
+            }
+        answers.append(
+            {
+                "farm_id": context.farm_id,
+                "baseline": {
+                    "soc_t_ha": round(float(stock), 6),
+                    "soc_source": "measured" if context.soc_t_ha is not None else "ipcc_tier1",
+                    "soil_class": key.soil_class,
+                    "target_4p1000_t_c_ha_yr": round(float(target), 6),
+                },
+                "recommendations": recommendations,
+                "bundle": bundle,
+                "model": {"version": loaded.version, "trained_at": loaded.manifest["created"]},
+            }
+        )
+    return answers
