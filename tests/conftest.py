@@ -19,3 +19,23 @@ def kb():
 @pytest.fixture(scope="session")
 def engine(kb):
     return Tier1Engine(kb)
+
+
+@pytest.fixture(scope="session")
+def small_registry(tmp_path_factory, engine):
+    """A registry holding a small model in service (fast to fit; for tests only)."""
+    from recommender.model import fit_gain_model
+    from recommender.reference_set import reference_set
+    from recommender.registry import ModelRegistry
+
+    data = reference_set(engine, seed=0, draws_per_pair=4, extra_contexts=300)
+    model = fit_gain_model(data, data["gain_t_c_ha_yr"].to_numpy(), max_iter=40)
+    registry = ModelRegistry(tmp_path_factory.mktemp("models"))
+    registry.promote(registry.save(model, data_fingerprint="tests", metrics={}))
+    return registry
+
+
+@pytest.fixture(scope="session")
+def small_model(small_registry):
+    """The small model in service, loaded and verified."""
+    return small_registry.load()
