@@ -169,6 +169,8 @@ def test_no_valid_context_crashes_and_gains_respect_intervals(engine, raw, horiz
         low, high = gain.interval_t_c_ha_yr
         assert low <= gain.gain_t_c_ha_yr <= high
         assert np.isfinite([low, high, gain.share_of_target]).all()
-        assert abs(gain.gain_over_horizon_t_c_ha) <= abs(gain.gain_t_c_ha_yr) * horizon + 1e-9 or (
-            gain.published_rate_part_t_c_ha_yr * gain.tier1_factor_part_t_c_ha_yr < 0
-        )
+        # Saturation: Tier 1 changes last D = 20 years, rates their own horizon.
+        saturating = min(horizon, 20) * abs(gain.tier1_factor_part_t_c_ha_yr) + min(
+            horizon, gain.years_to_saturation
+        ) * abs(gain.published_rate_part_t_c_ha_yr)
+        assert abs(gain.gain_over_horizon_t_c_ha) <= saturating + 1e-9

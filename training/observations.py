@@ -289,15 +289,16 @@ def _validate(raw: pd.DataFrame, source: str, kb: KnowledgeBase) -> tuple[pd.Dat
     n = len(raw)
     text = {c: _text(raw[c]) if c in raw else pd.Series([None] * n, dtype=object)
             for c, spec in COLUMNS.items() if spec.kind == "text"}
-    number = {}
+    number, not_number = {}, {}
     for name, spec in COLUMNS.items():
         if spec.kind != "number":
             continue
         if name in raw:
-            number[name], not_number = _number(raw[name])
-            check.flag(not_number, name, f"not a number; give {spec.unit or 'a number'}")
+            number[name], not_number[name] = _number(raw[name])
+            check.flag(not_number[name], name, f"not a number; give {spec.unit or 'a number'}")
         else:
             number[name] = pd.Series(np.nan, index=raw.index)
+            not_number[name] = pd.Series(False, index=raw.index)
 
     for name in ("study_id", "site_id", "climate_zone", "soil_texture", "land_use", "practice"):
         check.flag(text[name].isna(), name, "required value is empty")
@@ -313,7 +314,7 @@ def _validate(raw: pd.DataFrame, source: str, kb: KnowledgeBase) -> tuple[pd.Dat
     text["degradation"] = text["degradation"].fillna(Degradation.NONE.value)
 
     _check_numbers(number, check)
-    delta = _check_change(number, check)
+    delta = _check_change(number, not_number, check)
     _check_practices(text, kb, check)
     soil_class = _resolve_soil_class(text, number, kb, check)
 
@@ -402,12 +403,13 @@ def _check_numbers(number: dict[str, pd.Series], check: _Checker) -> None:
                     "that starts at the surface; the depth correction is not defined outside it)")
 
 
-def _check_change(number: dict[str, pd.Series], check: _Checker) -> pd.Series:
+def _check_change(number: dict[str, pd.Series], not_number: dict[str, pd.Series], check: _Checker) -> pd.Series:
     """The annual change over 0-depth_cm (t C/ha/yr), checking both ways of giving it."""
     delta, before, after, years = (number[c] for c in
                                    ("delta_soc_t_ha_yr", "soc_before_t_ha", "soc_after_t_ha", "years"))
     has_pair = before.notna() & after.notna()
-    check.flag(delta.isna() & before.isna() & after.isna(), "delta_soc_t_ha_yr",
+    given = ~(not_number["delta_soc_t_ha_yr"] | not_number["soc_before_t_ha"] | not_number["soc_after_t_ha"])
+    check.flag(given & delta.isna() & before.isna() & after.isna(), "delta_soc_t_ha_yr",
                "no observed change: give delta_soc_t_ha_yr (t C/ha/yr), or soc_before_t_ha, "
                "soc_after_t_ha (t C/ha) and years")
     check.flag(before.notna() ^ after.notna(), "soc_after_t_ha" if "soc_after_t_ha" in check.raw
@@ -488,9 +490,10 @@ def _practice_problems(practice, current, land_use, kb: KnowledgeBase) -> tuple[
         already = [p for p in known if p in known_current]
         if already:
             issues.append(f"{already} already in current_practices; the observed practice must be a change")
-        clashes = sorted({f"{p}/{c}" for p in known for c in known_current if c in catalogue[p].conflicts_with})
+        clashes = [f"'{p}' conflicts with current practice '{c}'"
+                   for p in known for c in known_current if c in catalogue[p].conflicts_with]
         if clashes:
-            issues.append(f"conflicts with current practice(s) {clashes}; a field cannot be under both")
+            issues.append("; ".join(clashes) + " (a field cannot be under both)")
     return ("; ".join(issues) or None), ("; ".join(issues_current) or None)
 
 
