@@ -20,7 +20,7 @@ it is skipped and reported.
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,10 +49,14 @@ COLUMNS: dict[str, Column] = {
     "soil_class": Column("text", False, "", f"IPCC soil class (derived when empty): {allowed(SoilClass)}"),
     "land_use": Column("text", True, "", f"Land use of the field: {allowed(LandUse)}"),
     "degradation": Column("text", False, "", f"Degradation status (default none): {allowed(Degradation)}"),
-    "current_practices": Column("text", False, "", "Practices already in place before the change, ids separated by ';'"),
+    "current_practices": Column(
+        "text", False, "", "Practices already in place before the change, ids separated by ';'"
+    ),
     "clay_pct": Column("number", False, "%", "Clay content"),
     "soc_t_ha": Column("number", False, "t C/ha", "SOC stock of the control (or before), 0-30 cm"),
-    "delta_soc_t_ha_yr": Column("number", False, "t C/ha/yr", "Observed change over 0-depth_cm: treatment minus control per year"),
+    "delta_soc_t_ha_yr": Column(
+        "number", False, "t C/ha/yr", "Observed change over 0-depth_cm: treatment minus control per year"
+    ),
     "soc_before_t_ha": Column("number", False, "t C/ha", "Stock over 0-depth_cm before (or of the control)"),
     "soc_after_t_ha": Column("number", False, "t C/ha", "Stock over 0-depth_cm after (or of the treatment)"),
     "years": Column("number", False, "yr", "Duration of the practice; required with soc_before/soc_after"),
