@@ -1,12 +1,33 @@
 """The farm context: what the engine needs to know about one field."""
 
+from functools import lru_cache
 from typing import Annotated
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .knowledge import load_knowledge_base
 from .soils import derive_soil_class
 from .vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
+
+
+#: Smallest measured stock accepted, t C/ha (0-30 cm); even hyper-arid soils hold more.
+MIN_STOCK_T_HA = 0.1
+
+
+# Validation runs once per request in the service: the table look-ups it
+# needs are cached (pandas indexing costs ~0.1 ms a call).
+@lru_cache(maxsize=4096)
+def _soil_class(
+    texture: SoilTexture, zone: ClimateZone, clay_pct: float | None, stated: SoilClass | None
+) -> SoilClass:
+    return derive_soil_class(load_knowledge_base(), texture, zone, clay_pct, stated)
+
+
+@lru_cache(maxsize=None)
+def _has_reference_stock(zone: str, soil_class: str) -> bool:
+    stocks = load_knowledge_base().reference_stocks
+    return not pd.isna(stocks.at[(zone, soil_class), "soc_ref_t_c_ha"])
 
 
 class FarmContext(BaseModel):
@@ -51,7 +72,10 @@ class FarmContext(BaseModel):
     clay_pct: Annotated[float | None, Field(ge=0, le=100, description="Clay content, %")] = None
     soc_t_ha: Annotated[
         float | None,
-        Field(gt=0, le=1000, validate_default=True, description="Measured SOC stock, t C/ha, 0-30 cm"),
+        # The lower bound keeps the 4 per 1000 target (0.4 % of the stock) a
+        # divisor: a stock of ~1e-300 would make shares of it overflow.
+        Field(ge=MIN_STOCK_T_HA, le=1000, validate_default=True,
+              description="Measured SOC stock, t C/ha, 0-30 cm"),
     ] = None
     area_ha: Annotated[float | None, Field(gt=0, le=1e7, description="Field area, ha")] = None
 
@@ -86,16 +110,14 @@ class FarmContext(BaseModel):
     def _stock_known(cls, value: float | None, info: ValidationInfo):
         if value is not None or not {"climate_zone", "soil_texture"} <= set(info.data):
             return value
-        kb = load_knowledge_base()
-        soil_class = derive_soil_class(
-            kb,
+        soil_class = _soil_class(
             info.data["soil_texture"],
             info.data["climate_zone"],
             info.data.get("clay_pct"),
             info.data.get("soil_class"),
         )
         zone = info.data["climate_zone"].value
-        if kb.reference_stocks["soc_ref_t_c_ha"].isna()[(zone, soil_class.value)]:
+        if not _has_reference_stock(zone, soil_class.value):
             raise ValueError(
                 f"IPCC Table 2.3 gives no reference stock for {soil_class.value} soils in {zone}; "
                 "give a measured soc_t_ha (t C/ha, 0-30 cm) or another soil_class"
@@ -105,6 +127,4 @@ class FarmContext(BaseModel):
     @property
     def resolved_soil_class(self) -> SoilClass:
         """The stated soil class, or the one derived by ``recommender.soils``."""
-        return derive_soil_class(
-            load_knowledge_base(), self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class
-        )
+        return _soil_class(self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class)

@@ -117,7 +117,7 @@ def best_bundles(ranked: pd.DataFrame, contexts: pd.DataFrame, engine: Tier1Engi
     correction = (members["expected"] - members["tier1_gain_t_c_ha_yr"]).groupby(members["row"]).sum()
     below = (members["expected"] - members["p10"]).groupby(members["row"]).sum()
     above = (members["p90"] - members["expected"]).groupby(members["row"]).sum()
-    ids = members.groupby("row")["practice_id"].agg(tuple)
+    ids = _tuples_by_row(members["row"].to_numpy(), members["practice_id"].to_numpy(object))
     tier1 = _tier1_bundle_gains(ids, contexts, engine)
     expected = tier1 + correction
     bundles = ordered_prediction(expected.to_numpy(), (expected - below).to_numpy(),
@@ -125,6 +125,18 @@ def best_bundles(ranked: pd.DataFrame, contexts: pd.DataFrame, engine: Tier1Engi
     bundles.insert(0, "practice_ids", ids)
     bundles["tier1_gain_t_c_ha_yr"] = tier1
     return bundles.rename_axis("row").reset_index()
+
+
+def _tuples_by_row(rows: np.ndarray, values: np.ndarray) -> pd.Series:
+    """``values`` grouped into one tuple per row (``rows`` sorted), in their order.
+
+    Slicing sorted arrays is some 50 times faster than a groupby aggregation
+    calling ``tuple`` per group, which dominated batch scoring.
+    """
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.array([], int)
+    ends = np.r_[starts[1:], len(rows)]
+    return pd.Series([tuple(values[s:e]) for s, e in zip(starts, ends)], index=pd.Index(rows[starts], name="row"),
+                     dtype=object)
 
 
 def _tier1_bundle_gains(ids: pd.Series, contexts: pd.DataFrame, engine: Tier1Engine) -> pd.Series:
@@ -136,8 +148,7 @@ def _tier1_bundle_gains(ids: pd.Series, contexts: pd.DataFrame, engine: Tier1Eng
     parts = []
     for record in distinct.itertuples(index=False):
         key = ContextKey(*record[: len(ContextKey._fields)])
-        relative, _ = engine.relative_change(key, record.practice_ids)
-        parts.append((engine.tier1_stock(key)[0], relative, engine.rate(record.practice_ids)[0]))
+        parts.append((engine.tier1_stock(key)[0], *engine.central_change(key, record.practice_ids)))
     distinct[["_stock", "_relative", "_rate"]] = pd.DataFrame(parts, columns=["_stock", "_relative", "_rate"])
     joined = frame.merge(distinct, on=columns, how="left")
     stock = joined["soc_t_ha"].fillna(joined["_stock"]).to_numpy()

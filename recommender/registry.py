@@ -42,6 +42,8 @@ MANIFEST = "manifest.json"
 POINTER = "IN_SERVICE"
 #: Libraries whose version must match for a pickled model to be trusted.
 PINNED = ("scikit-learn", "numpy")
+#: Environment variable naming the registry root; ``./models`` when unset.
+MODELS_DIR_ENV = "RECOMMENDER_MODELS_DIR"
 
 
 class RegistryError(RuntimeError):
@@ -50,6 +52,15 @@ class RegistryError(RuntimeError):
 
 class NoModelInService(RegistryError):
     """The registry has no model in service yet."""
+
+
+def default_models_dir() -> Path:
+    """The registry root the CLI, the API and batch scoring share.
+
+    ``$RECOMMENDER_MODELS_DIR`` when set, else ``models`` in the working
+    directory. Read at call time, so a process (or a test) can change it.
+    """
+    return Path(os.environ.get(MODELS_DIR_ENV) or "models")
 
 
 def library_versions() -> dict[str, str]:
@@ -187,7 +198,7 @@ class ModelRegistry:
             artifact = staging / ARTIFACT
             joblib.dump(model, artifact, compress=3)
             digest = sha256_of(artifact)
-            version = f"{created:%Y%m%dT%H%M%S}Z-{digest[:8]}"
+            version = self._unused(f"{created:%Y%m%dT%H%M%S}Z-{digest[:8]}")
             manifest = {
                 "format_version": FORMAT_VERSION,
                 "version": version,
@@ -208,6 +219,15 @@ class ModelRegistry:
             raise
         log.info("saved model %s in %s", version, self.root)
         return version
+
+    def _unused(self, version: str) -> str:
+        """``version``, or ``version-2``, ``-3``... when an identical artifact was
+        saved in the same second (renaming onto an existing folder would fail)."""
+        candidate, number = version, 1
+        while (self.root / candidate).exists():
+            number += 1
+            candidate = f"{version}-{number}"
+        return candidate
 
     def promote(self, version: str) -> None:
         """Put ``version`` in service (verified first; the pointer swap is atomic)."""

@@ -14,7 +14,7 @@ every factor, reference stock and rate (``recommender.uncertainty``).
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
@@ -107,11 +107,16 @@ class Tier1Engine:
         self.current_state = lru_cache(maxsize=8192)(self._current_state)
         self.screen = lru_cache(maxsize=8192)(self._screen)
         self.tier1_stock = lru_cache(maxsize=8192)(self._tier1_stock)
+        self.candidate_rows = lru_cache(maxsize=8192)(self._candidate_rows)
+        self._central_change = lru_cache(maxsize=65536)(self._central_change_of_state)
+        # The baseline depends on land use and degradation only; the table
+        # look-ups behind it are slow next to everything else per context.
+        self._baseline = lru_cache(maxsize=None)(partial(baseline_state, self.kb))
 
     # -- states and applicability -------------------------------------------
     def _current_state(self, key: ContextKey) -> State:
         """The Tier 1 state of the field now: baseline + current practices."""
-        state = baseline_state(self.kb, LandUse(key.land_use), Degradation(key.degradation))
+        state = self._baseline(LandUse(key.land_use), Degradation(key.degradation))
         return apply_practices(state, (self.kb.practices[p] for p in key.current_practices))
 
     def _screen(self, key: ContextKey) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -171,8 +176,9 @@ class Tier1Engine:
     def relative_change(self, key: ContextKey, practice_ids: Iterable[str], rows=slice(None)):
         """``(F_new / F_current - 1) / D`` per year: central value and draws
         (all draws, or those selected by ``rows``)."""
-        region = self.region[key.climate_zone]
-        current = self.current_state(key)
+        return self._state_change(self.current_state(key), self.region[key.climate_zone], practice_ids, rows)
+
+    def _state_change(self, current: State, region: str, practice_ids: Iterable[str], rows=slice(None)):
         new = apply_practices(current, (self.kb.practices[p] for p in practice_ids))
         before, before_draws = self._factor_product(current, region, rows)
         after, after_draws = self._factor_product(new, region, rows)
@@ -260,6 +266,29 @@ class Tier1Engine:
         return self.gain(key, practice_ids, context.soc_t_ha, horizon_years or self.transition_years)
 
     # -- many farms at once -------------------------------------------------
+    def central_change(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
+        """Central ``(F_new / F_current - 1) / D`` and summed published rate of
+        adopting ``practice_ids`` (no Monte Carlo draws)."""
+        return self._central_change(self.current_state(key), self.region[key.climate_zone], practice_ids)
+
+    def _central_change_of_state(self, current: State, region: str,
+                                 practice_ids: tuple[str, ...]) -> tuple[float, float]:
+        # Cached by state, not by context: many contexts share a state and region.
+        central = slice(0, 0)
+        return self._state_change(current, region, practice_ids, central)[0], self.rate(practice_ids, central)[0]
+
+    def _candidate_rows(self, key: ContextKey) -> tuple[tuple, ...]:
+        """Per applicable practice: id, current state levels, Tier 1 stock, relative
+        change and published rate."""
+        applicable, _ = self.screen(key)
+        state = self.current_state(key)
+        stock, _ = self.tier1_stock(key)
+        return tuple(
+            (pid, state.land_use, state.tillage, state.input, state.grassland_management, stock,
+             *self.central_change(key, (pid,)))
+            for pid in applicable
+        )
+
     def candidates(self, contexts: pd.DataFrame) -> pd.DataFrame:
         """Every applicable (farm, practice) pair with its central Tier 1 gain.
 
@@ -277,18 +306,11 @@ class Tier1Engine:
         columns = list(ContextKey._fields)
         key_codes = contexts.groupby(columns, sort=False, observed=True).ngroup().to_numpy()
         unique = contexts[columns].assign(_code=key_codes).drop_duplicates("_code")
-        pieces = []
-        for record in unique.itertuples(index=False):
-            key = ContextKey(*record[:-1])
-            applicable, _ = self.screen(key)
-            state = self.current_state(key)
-            stock, _ = self.tier1_stock(key)
-            for pid in applicable:
-                relative, _ = self.relative_change(key, (pid,))
-                pieces.append(
-                    (record[-1], pid, state.land_use, state.tillage, state.input,
-                     state.grassland_management, stock, relative, self.rate((pid,))[0])
-                )
+        pieces = [
+            (record[-1], *row)
+            for record in unique.itertuples(index=False)
+            for row in self.candidate_rows(ContextKey(*record[:-1]))
+        ]
         table = pd.DataFrame(
             pieces,
             columns=["_code", "practice_id", "state_land_use", "state_tillage", "state_input",

@@ -5,16 +5,22 @@ everywhere.
 """
 
 import re
+from typing import Mapping, Sequence
 
 from pydantic import ValidationError
 
 _ALLOWED = re.compile(r"Input should be (.+)$")
 
 
-def error_records(error: ValidationError) -> list[dict]:
-    """One record per problem: ``field`` (dotted path), ``problem``, ``allowed``."""
+def error_records(error: ValidationError | Sequence[Mapping]) -> list[dict]:
+    """One record per problem: ``field`` (dotted path), ``problem``, ``allowed``.
+
+    ``error`` is a ``ValidationError`` or the list of its ``errors()`` (the
+    form web frameworks hand over).
+    """
     records = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False) if isinstance(error, ValidationError) else error
+    for item in items:
         field = ".".join(str(part) for part in item["loc"]) or "(body)"
         message = item["msg"].removeprefix("Value error, ")
         allowed = None

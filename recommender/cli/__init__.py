@@ -3,7 +3,12 @@
 import click
 
 from .assess import assess
+from .models import model
+from .train import train
 from .practices import practices
+from .recommend import recommend
+from .score import score
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -19,3 +24,8 @@ def main() -> None:
 
 main.add_command(practices)
 main.add_command(assess)
+main.add_command(train)
+main.add_command(model)
+main.add_command(recommend)
+main.add_command(serve)
+main.add_command(score)

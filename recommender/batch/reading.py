@@ -1,0 +1,123 @@
+"""Reading farm surveys (CSV or Parquet) in chunks of rows.
+
+Only the farm-context columns are read; every CSV cell is read as text (a
+bad number must reach validation as the text the user wrote, not stop the
+read). In CSV, ``current_practices`` holds ids separated by ``;``; in Parquet
+it may also be a list of strings, which is joined the same way here so that
+validation sees one form. Chunks carry the 1-based data-row number of their
+first row (the header is not counted), so a reject names the row a user
+finds in a spreadsheet (CSV line = row + 1).
+"""
+
+import csv
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .validation import INPUT_COLUMNS, PRACTICE_SEPARATOR, SurveyError
+
+FORMATS = {".csv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
+#: Bytes the CSV reader parses at a time (larger blocks parse faster; a chunk
+#: of rows is assembled from as many blocks as it needs).
+CSV_BLOCK_BYTES = 8 << 20
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive survey rows: ``frame`` holds the cells, ``first_row`` the
+    1-based data-row number of its first row."""
+
+    first_row: int
+    frame: pd.DataFrame
+
+
+def survey_format(path: Path | str) -> str:
+    """``"csv"`` or ``"parquet"`` from the file name, or :class:`SurveyError`."""
+    kind = FORMATS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise SurveyError(f"{path}: unsupported file type; use .csv (or .csv.gz) or .parquet")
+    return kind
+
+
+def survey_columns(path: Path | str) -> list[str]:
+    """The column names of a survey file (its header, or its Parquet schema)."""
+    path = Path(path)
+    if survey_format(path) == "parquet":
+        return list(pq.read_schema(path).names)
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
+    """The farm-context columns of a survey, ``chunk_size`` rows at a time."""
+    path = Path(path)
+    columns = [c for c in survey_columns(path) if c in INPUT_COLUMNS]
+    if survey_format(path) == "parquet":
+        batches = pq.ParquetFile(path).iter_batches(batch_size=chunk_size, columns=columns)
+    else:
+        batches = _csv_batches(path, columns)
+    first_row = 1
+    for table in _rechunk(batches, chunk_size):
+        yield Chunk(first_row, to_frame(table))
+        first_row += table.num_rows
+
+
+def _csv_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    try:
+        yield from pacsv.open_csv(
+            pa.input_stream(path, compression="detect"),
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in columns}, include_columns=columns,
+                strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise SurveyError(
+            f"{path}: {error}. Every line needs as many fields as the header; quote values that "
+            "contain commas"
+        ) from error
+
+
+def _rechunk(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
+    """Tables of exactly ``size`` rows (the last one shorter) from batches of any size."""
+    pending, rows = [], 0
+    for batch in batches:
+        pending.append(batch)
+        rows += batch.num_rows
+        while rows >= size:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, size)
+            rest = table.slice(size)
+            pending, rows = rest.to_batches(), rest.num_rows
+    if rows:
+        yield pa.Table.from_batches(pending)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """A pandas frame of survey cells, with list-valued practices joined by ``;``."""
+    name = "current_practices"
+    if name in table.column_names:
+        kind = table.schema.field(name).type
+        if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            table = table.set_column(table.schema.get_field_index(name), name,
+                                     join_practices(table.column(name)))
+    return table.to_pandas()
+
+
+def join_practices(lists: pa.ChunkedArray) -> pa.ChunkedArray:
+    """List cells as ``;``-joined text (a missing item becomes an empty one, which is ignored)."""
+    chunks = []
+    for chunk in lists.chunks:
+        items = pc.fill_null(chunk.values.cast(pa.string()), "")
+        chunks.append(pc.binary_join(type(chunk).from_arrays(chunk.offsets, items, mask=chunk.is_null()),
+                                     PRACTICE_SEPARATOR))
+    return pa.chunked_array(chunks, type=pa.string())

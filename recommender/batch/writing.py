@@ -1,0 +1,175 @@
+"""Where batch results go, and the count of what went where.
+
+Every file (or Parquet folder) is written under a hidden temporary name in
+its destination folder and renamed into place only when the whole run has
+succeeded, the main output last: an interrupted run never leaves a file that
+looks complete. A failed run removes its temporary files.
+"""
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+FORMATS = ("csv", "parquet")
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """The three outputs of a run and their format (``csv`` or ``parquet``)."""
+
+    output: Path
+    rejects: Path
+    summary: Path
+    format: str
+
+
+def destinations(output: Path | str, fmt: str | None = None, rejects: Path | str | None = None,
+                 summary: Path | str | None = None) -> Destinations:
+    """Output paths with defaults: the format from the output's suffix
+    (``.parquet``/``.pq``: Parquet, else CSV), rejects and summary beside the
+    output as ``NAME.rejects.EXT`` and ``NAME.summary.EXT``."""
+    output = Path(output)
+    if fmt is None:
+        fmt = "parquet" if output.suffix.lower() in (".parquet", ".pq") else "csv"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}'; allowed: {', '.join(FORMATS)}")
+    suffix = output.suffix or f".{fmt}"
+
+    def beside(kind: str) -> Path:
+        return output.with_name(f"{output.name.removesuffix(output.suffix)}.{kind}{suffix}")
+
+    return Destinations(output, Path(rejects) if rejects else beside("rejects"),
+                        Path(summary) if summary else beside("summary"), fmt)
+
+
+@dataclass
+class Counts:
+    """What a run did with the survey's rows: ``read = scored + rejected``."""
+
+    read: int = 0
+    scored: int = 0
+    rejected: int = 0
+    rows_written: int = 0
+    seconds: float = 0.0
+
+    def add(self, read: int, scored: int, rejected: int, rows_written: int) -> None:
+        self.read += read
+        self.scored += scored
+        self.rejected += rejected
+        self.rows_written += rows_written
+
+    @property
+    def farms_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        """The run's one-line summary."""
+        return (f"{self.read:,} farms read: {self.scored:,} scored, {self.rejected:,} rejected; "
+                f"{self.rows_written:,} ranked rows in {self.seconds:.1f} s "
+                f"({self.farms_per_second:,.0f} farms/s)")
+
+
+def to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as an Arrow table of exactly ``schema`` (same types in every chunk)."""
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
+
+
+def temporary_path(path: Path) -> Path:
+    """A hidden name beside ``path`` for writing it."""
+    return path.with_name(f".{path.name}.partial-{uuid.uuid4().hex[:8]}")
+
+
+def write_table(table: pa.Table, path: Path, fmt: str) -> None:
+    """Write one table to ``path`` in one go (one Parquet part of the Dask engine)."""
+    if fmt == "parquet":
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(table, path)
+
+
+def move_into_place(temporary: Path, final: Path) -> None:
+    """Rename ``temporary`` to ``final``, replacing a previous file or folder there."""
+    if final.is_dir() and not final.is_symlink():
+        old = temporary_path(final)
+        os.rename(final, old)
+        os.rename(temporary, final)
+        shutil.rmtree(old)
+    else:
+        os.replace(temporary, final)
+
+
+def remove(path: Path) -> None:
+    """Delete a temporary file or folder, if it exists."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+class TableWriter:
+    """Appends tables of one schema to a CSV or Parquet file under a temporary name."""
+
+    def __init__(self, path: Path, fmt: str, schema: pa.Schema):
+        self.path, self.schema = path, schema
+        self.temporary = temporary_path(path)
+        self._writer = (pq.ParquetWriter(self.temporary, schema) if fmt == "parquet"
+                        else pacsv.CSVWriter(self.temporary, schema))
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self._writer.write_table(to_table(frame, self.schema))
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+class ChunkedOutputs:
+    """The output, rejects and summary files of a local run, written chunk by chunk.
+
+    Use as a context manager: on a clean exit the files are renamed into
+    place (the output last), on an exception they are removed.
+    """
+
+    def __init__(self, where: Destinations, row_schema: pa.Schema, summary_schema: pa.Schema,
+                 reject_schema: pa.Schema):
+        self.where = where
+        self._writers = {}
+        try:
+            for name, path, schema in (("rejects", where.rejects, reject_schema),
+                                       ("summary", where.summary, summary_schema),
+                                       ("output", where.output, row_schema)):
+                self._writers[name] = TableWriter(path, where.format, schema)
+        except BaseException:
+            self._discard()
+            raise
+
+    def write(self, rows: pd.DataFrame, summary: pd.DataFrame, rejects: pd.DataFrame) -> None:
+        self._writers["output"].write(rows)
+        self._writers["summary"].write(summary)
+        if len(rejects):
+            self._writers["rejects"].write(rejects)
+
+    def __enter__(self) -> "ChunkedOutputs":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:
+            self._discard()
+            return
+        for writer in self._writers.values():
+            writer.close()
+        for writer in self._writers.values():  # rejects, summary, then the output
+            move_into_place(writer.temporary, writer.path)
+
+    def _discard(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            finally:
+                remove(writer.temporary)

@@ -1,0 +1,97 @@
+"""``recommender score``: rank practices for every farm of a survey file."""
+
+import logging
+import os
+from functools import partial
+from pathlib import Path
+
+import click
+
+from training.default import build_default
+
+from ..batch.local import DEFAULT_CHUNK_ROWS, score_local
+from ..batch.prediction import batch_model
+from ..batch.scoring import score_contexts
+from ..batch.validation import SurveyError
+from ..batch.writing import FORMATS, destinations
+from ..ranking import OBJECTIVES
+from ..recommend import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from ..registry import ModelRegistry, RegistryError, default_models_dir
+from ..tier1 import Tier1Engine
+
+
+@click.command()
+@click.argument("source", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Ranked rows, one per farm and rank (.csv or .parquet; with --engine dask a "
+                   "folder of Parquet parts).")
+@click.option("--top-k", type=click.IntRange(*TOP_K_RANGE), default=Options.top_k, show_default=True,
+              help="Practices listed per farm.")
+@click.option("--objective", type=click.Choice(OBJECTIVES), default=Options.objective, show_default=True,
+              help="carbon: expected gain; robust: 10 % quantile; cost: gain per USD; "
+                   "balanced: gain and co-benefits.")
+@click.option("--bundle-size", type=click.IntRange(*BUNDLE_SIZE_RANGE), default=Options.bundle_size,
+              show_default=True, help="Most practices in each farm's bundle; 0 for none.")
+@click.option("--horizon", type=click.FloatRange(*HORIZON_YEARS_RANGE), default=Options.horizon_years,
+              show_default=True, help="Years over which to sum each gain (saturation applies).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Format of all three outputs [default: from the output's suffix; CSV unless "
+                   ".parquet]. The Dask engine writes Parquet.")
+@click.option("--rejects", type=click.Path(path_type=Path),
+              help="Rejected rows with their row number and reasons [default: OUTPUT's name + .rejects].")
+@click.option("--summary", type=click.Path(path_type=Path),
+              help="One line per scored farm: best practice, best bundle, share of the target "
+                   "[default: OUTPUT's name + .summary].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: stream chunks in this process; dask: partitions on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); a local cluster when omitted.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Workers of the local Dask cluster [default: one per core].")
+@click.option("--chunk-size", type=click.IntRange(1000), default=DEFAULT_CHUNK_ROWS, show_default=True,
+              help="Rows per chunk (local) or per CSV partition (dask); memory grows with it.")
+@click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models]; the default "
+                   "model is built there if none is in service.")
+def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: int, horizon: float,
+          fmt: str | None, rejects: Path | None, summary: Path | None, engine: str, scheduler: str | None,
+          workers: int | None, chunk_size: int, models_dir: Path | None) -> None:
+    """Score a farm survey (CSV or Parquet, one farm per row) with the model in service.
+
+    Columns are the farm-context fields of the README: farm_id,
+    climate_zone, soil_texture and land_use are required (farm_id unique);
+    soil_class, degradation, current_practices, clay_pct, soc_t_ha and
+    area_ha are optional; other columns are ignored. In CSV,
+    current_practices lists catalogue ids separated by ';'.
+
+    Every row is either scored or rejected. OUTPUT gets the ranked practices
+    of each farm (expected gain t C/ha/yr, 10-90 % interval, share of the
+    4 per 1000 target, co-benefits, cost, rationale, caveats, the farm's
+    baseline); the summary one line per farm (best practice, best bundle);
+    the rejects file each rejected row's number (first data row = 1) and
+    reasons. The files appear only once the run is complete.
+    """
+    if scheduler and engine != "dask":
+        raise click.BadParameter("a scheduler is only used with --engine dask", param_hint="--scheduler")
+    if engine == "dask" and fmt == "csv":
+        raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
+    where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
+    options = Options(objective=objective, top_k=top_k, bundle_size=bundle_size, horizon_years=horizon)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        loaded = ModelRegistry(models_dir or default_models_dir()).load_or_build(build_default)
+        if engine == "dask":
+            from ..batch.distributed import Settings, score_dask  # imports Dask only when used
+
+            counts = score_dask(source, where, loaded.model, Settings(loaded.version, options, onnx=True),
+                                scheduler=scheduler, workers=workers, chunk_size=chunk_size)
+        else:
+            tier1 = Tier1Engine()
+            model = batch_model(loaded.model, tier1, threads=len(os.sched_getaffinity(0)))
+            scorer = partial(score_contexts, model=model, engine=tier1, options=options,
+                             model_version=loaded.version)
+            counts = score_local(source, where, scorer, chunk_size)
+    except (SurveyError, RegistryError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{counts.line()}, model {loaded.version}")
+    click.echo(f"output: {where.output}\nsummary: {where.summary}\nrejects: {where.rejects}")

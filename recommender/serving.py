@@ -1,0 +1,171 @@
+"""The model in service, ready to answer and kept current: what the API and
+``recommender recommend`` answer with.
+
+A :class:`ServedModel` is a verified registry model converted to ONNX and
+checked against its scikit-learn original. A :class:`ModelService` holds the
+one in use and follows the registry's ``IN_SERVICE`` pointer: a newly promoted
+model is loaded beside the old one and swapped in with one reference
+assignment, so a request in flight finishes on the model it started with and
+none fails; a model that does not load is logged and the old one kept.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+from threadpoolctl import threadpool_limits
+
+from .context import FarmContext
+from .onnx_model import OnnxConversionError, OnnxGainModel
+from .recommend import Options
+from .reference_set import reference_contexts
+from .registry import LoadedModel, ModelRegistry
+from .single import SingleFarmRecommender
+from .tier1 import Tier1Engine
+from .validation import error_records
+
+log = logging.getLogger(__name__)
+
+#: Largest difference allowed between the ONNX and scikit-learn predictions,
+#: t C/ha/yr (both compute in float64: observed differences are ~1e-15).
+PARITY_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """A registry model converted to ONNX, with the single-farm fast path."""
+
+    loaded: LoadedModel
+    recommender: SingleFarmRecommender
+
+    @classmethod
+    def load(cls, loaded: LoadedModel, engine: Tier1Engine, probe: pd.DataFrame,
+             threads: int = 1) -> "ServedModel":
+        """Convert ``loaded.model`` and check it on the ``probe`` candidates.
+
+        Raises
+        ------
+        OnnxConversionError
+            If the model cannot be converted or the converted model's
+            predictions differ from the original's by more than
+            ``PARITY_TOLERANCE``.
+        """
+        scorer = OnnxGainModel(loaded.model, threads)
+        # OpenMP limits are per calling thread: set here, where scikit-learn runs.
+        with threadpool_limits(threads):
+            reference = loaded.model.predict(probe).to_numpy()
+        difference = float(np.abs(scorer.predict(probe).to_numpy() - reference).max(initial=0.0))
+        if difference > PARITY_TOLERANCE:
+            raise OnnxConversionError(
+                f"model '{loaded.version}': ONNX predictions differ from scikit-learn's by "
+                f"{difference:.2e} t C/ha/yr (tolerance {PARITY_TOLERANCE:g}); not serving it"
+            )
+        return cls(loaded, SingleFarmRecommender(loaded, scorer, engine))
+
+    @property
+    def version(self) -> str:
+        return self.loaded.version
+
+    def recommend(self, context: FarmContext, options: Options = Options()) -> dict:
+        """The answer for one farm (as ``recommend.recommend`` gives it)."""
+        return self.recommender.recommend(context, options)
+
+    def recommend_batch(self, farms: Sequence[Mapping], options: Options = Options()) -> list[dict]:
+        """Validate and answer each farm on its own, in input order.
+
+        Each item is ``{"index", "status": "ok", "farm_id", "answer"}`` or, for
+        a farm that does not validate, ``{"index", "status": "invalid",
+        "farm_id", "errors"}`` with the field / problem / allowed records.
+        """
+        results = []
+        for index, farm in enumerate(farms):
+            try:
+                context = FarmContext.model_validate(farm)
+            except ValidationError as error:
+                farm_id = farm.get("farm_id") if isinstance(farm, Mapping) else None
+                # Echoed when it is a usable id (FarmContext accepts up to 128 characters).
+                results.append({
+                    "index": index, "status": "invalid",
+                    "farm_id": farm_id if isinstance(farm_id, str) and len(farm_id) <= 128 else None,
+                    "answer": None, "errors": error_records(error),
+                })
+                continue
+            results.append({"index": index, "status": "ok", "farm_id": context.farm_id,
+                            "answer": self.recommend(context, options), "errors": None})
+        return results
+
+
+class ModelService:
+    """The model in service, followed through the registry's pointer.
+
+    Parameters
+    ----------
+    registry : ModelRegistry
+        Where models and the ``IN_SERVICE`` pointer live.
+    engine : Tier1Engine
+        Shared by every model served.
+    build : callable, optional
+        Builds a model when the registry has none in service (first run);
+        ``registry.load_or_build`` is used with it.
+    threads : int
+        onnxruntime threads per model.
+    """
+
+    def __init__(self, registry: ModelRegistry, engine: Tier1Engine,
+                 build: Callable[[ModelRegistry], str] | None = None, threads: int = 1):
+        self.registry = registry
+        self.engine = engine
+        self.build = build
+        self.threads = threads
+        #: The model answering requests; ``None`` until the first one loads.
+        #: Replaced as a whole, never modified: readers need no lock.
+        self.current: ServedModel | None = None
+        #: Why the last load failed, if it did.
+        self.last_error: str | None = None
+        self._loading = threading.Lock()
+
+    @cached_property
+    def probe(self) -> pd.DataFrame:
+        """Candidates of the reference grid (every zone, soil class, land use
+        and degradation) on which each converted model is checked."""
+        return self.engine.candidates(reference_contexts(self.engine, extra=0))
+
+    def refresh(self) -> bool:
+        """Load the model in service if it is not the one served; True if swapped."""
+        with self._loading:
+            version = self.registry.in_service_version()
+            if self.current is not None and version == self.current.version:
+                return False
+            try:
+                if version is None and self.build is not None:
+                    loaded = self.registry.load_or_build(self.build)
+                else:
+                    loaded = self.registry.load(version)
+                served = ServedModel.load(loaded, self.engine, self.probe, self.threads)
+            # Whatever goes wrong with a new model (missing, tampered, not
+            # convertible, unpicklable), the model in use keeps serving.
+            except Exception as error:  # noqa: BLE001
+                message = f"{type(error).__name__}: {error}"
+                # Logged once per distinct failure, not at every check.
+                if message != self.last_error:
+                    log.error("could not load model %s from %s: %s; still serving %s", version,
+                              self.registry.root, message,
+                              self.current.version if self.current else "nothing")
+                self.last_error = message
+                return False
+            previous, self.current, self.last_error = self.current, served, None
+            log.info("serving model %s%s", served.version,
+                     f" (was {previous.version})" if previous else "")
+            return True
+
+    def follow(self, interval_seconds: float, stop: threading.Event) -> None:
+        """Load the model in service now, then check the pointer every
+        ``interval_seconds`` until ``stop`` is set (run it in a thread)."""
+        self.refresh()
+        while not stop.wait(interval_seconds):
+            self.refresh()
