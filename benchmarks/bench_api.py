@@ -248,7 +248,8 @@ def markdown(report: dict) -> str:
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}, Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
-        + f". Load average at start: {m['load_average_at_start']} (other jobs on the machine skew figures).",
+        + f". Load average at start {m['load_average_at_start']}, at end {m['load_average_at_end']} "
+          "(other jobs on the machine skew the figures).",
         "",
         f"Target: >= {TARGET['req_s']} req/s at {CONCURRENCY} concurrent with 1 worker, p50 < {TARGET['p50_ms']} ms, "
         f"p99 < {TARGET['p99_ms']} ms (POST /v1/recommendations).",
@@ -311,6 +312,7 @@ def main() -> None:
             run["readme_farm_one_connection"] = load(url, bodies["readme_farm"], 1, min(args.seconds, 5))
         report["http"].append(run)
         print(json.dumps(run, indent=1), flush=True)
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     text = markdown(report)
     print(text)
     if not args.no_write:

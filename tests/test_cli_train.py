@@ -49,10 +49,12 @@ def test_train_promote_produces_model_card_plots_manifest_and_moves_the_pointer(
 
 
 def test_train_with_observations_compares_with_the_model_in_service(tmp_path, observations_file):
-    assert invoke("train", "--promote", "--models-dir", tmp_path).exit_code == 0
+    assert invoke("train", "--data", observations_file, "--folds", 3, "--promote", "--models-dir", tmp_path
+                  ).exit_code == 0
     first = ModelRegistry(tmp_path).in_service_version()
     result = invoke("train", "--data", observations_file, "--folds", 3, "--seed", 1, "--models-dir", tmp_path)
     assert result.exit_code == 0, result.output
+    assert f"Note: the model in service {first} was trained on 1 of these observation file(s)" in result.output
     for label in ("this model", "model in service", "Tier 1 (duration-aware)", "per-practice median",
                   "global median", "Not-worse rule (observations)"):
         assert label in result.output

@@ -161,6 +161,8 @@ def _evaluation_section(manifest: dict) -> list[str]:
     check = manifest.get("promotion_check")
     if check:
         lines += ["### Comparison with the model in service at training time", "", check["reason"] + ".", ""]
+        if check.get("note"):
+            lines += [f"Note: {check['note']}.", ""]
         if check["rows"]:
             lines += [markdown_table(["metric", "this model", check["in_service"], "limit", "not worse"],
                                      ([r["metric"], r["challenger"], r["in_service"], r["limit"],

@@ -79,11 +79,16 @@ NDCG_K = 3
 
 @dataclass(frozen=True)
 class InService:
-    """The model in service as an evaluation competitor: model and its ``tau`` (yr)."""
+    """The model in service as an evaluation competitor.
+
+    ``tau_years`` converts its 20-year predictions to each observation's
+    duration; ``trained_on`` holds the SHA-256 of its observation files.
+    """
 
     version: str
     model: GainModel
     tau_years: float
+    trained_on: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

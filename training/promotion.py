@@ -50,16 +50,19 @@ class Decision:
         Per rule: ``metric``, ``challenger``, ``in_service``, ``limit``, ``ok``.
     in_service : str or None
         Version compared with.
+    note : str or None
+        A caveat on the comparison (e.g. the model in service saw the data).
     """
 
     passed: bool
     reason: str
     rows: tuple[dict, ...] = ()
     in_service: str | None = None
+    note: str | None = None
 
     def as_dict(self) -> dict:
         return {"passed": self.passed, "reason": self.reason, "rows": list(self.rows),
-                "in_service": self.in_service}
+                "in_service": self.in_service, "note": self.note}
 
 
 def decide(basis: str, challenger: dict, in_service: dict | None, in_service_version: str | None,

@@ -18,7 +18,7 @@ library functions the command line only wraps:
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -254,7 +254,8 @@ def load_in_service(registry: ModelRegistry) -> tuple[InService | None, str | No
     except RegistryError as error:
         return None, str(error)
     tau = float((loaded.manifest.get("training") or {}).get("tau_years") or DEFAULT_TAU_YEARS)
-    return InService(loaded.version, loaded.model, tau), None
+    sources = (loaded.manifest.get("data") or {}).get("sources") or []
+    return InService(loaded.version, loaded.model, tau, frozenset(s["sha256"] for s in sources if s["sha256"])), None
 
 
 def retrain(
@@ -289,6 +290,12 @@ def retrain(
                            progress=progress)
     decision = decide(outcome.basis, outcome.challenger_metrics(), outcome.in_service_metrics(),
                       before, error)
+    shared = in_service.trained_on & {s["sha256"] for s in data.get("sources", [])} if in_service else set()
+    if shared:
+        # Its "held-out" rows were in its training data: the comparison favours it.
+        decision = replace(decision, note=f"the model in service {before} was trained on {len(shared)} of these "
+                                          "observation file(s); its figures on them are in-sample, so the "
+                                          "comparison favours it")
     version = save_outcome(registry, outcome, decision)
     promoted = promote and (decision.passed or force)
     if promoted:

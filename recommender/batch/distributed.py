@@ -18,6 +18,7 @@ the task graph. Each worker thread keeps its own engine and model (with its
 memory of predicted rows) across the partitions it scores.
 """
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -37,9 +38,8 @@ from ..model import GainModel
 from ..recommend import Options
 from ..tier1 import Tier1Engine
 from .ids import KnownDuplicates, id_hashes
-from .prediction import batch_model
 from .reading import to_frame, survey_columns, survey_format
-from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, score_contexts
+from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
 from .validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
 from .writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, write_table
 
@@ -109,9 +109,7 @@ _worker = threading.local()
 def _scorer(model: GainModel, settings: Settings):
     """This worker thread's scoring function (built on its first task)."""
     if getattr(_worker, "settings", None) != settings:
-        engine = Tier1Engine()
-        _worker.score = partial(score_contexts, model=batch_model(model, engine, settings.onnx, threads=1),
-                                engine=engine, options=settings.options, model_version=settings.version)
+        _worker.score = chunk_scorer(model, Tier1Engine(), settings.options, settings.version, settings.onnx)
         _worker.settings = settings
     return _worker.score
 
@@ -119,7 +117,8 @@ def _scorer(model: GainModel, settings: Settings):
 def _score_partition(frame: pd.DataFrame, first_rows: np.ndarray, duplicates: KnownDuplicates,
                      model: GainModel, settings: Settings, folders: tuple[str, str, str],
                      partition_info=None) -> pd.DataFrame:
-    """Pass 2 for one partition: validate, score, write its three parts; return its counts."""
+    """Pass 2 for one partition: validate, score, write its parts into the
+    (output, summary, rejects) ``folders``; return its counts."""
     number = partition_info["number"]
     validated = validate_chunk(frame, int(first_rows[number]), duplicates)
     scored = _scorer(model, settings)(validated.contexts)
@@ -165,9 +164,10 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     started = time.perf_counter()
     if not Path(source).is_dir():
         check_columns(survey_columns(source))
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                  processes=True, dashboard_address=None)
-    temporary = [temporary_path(path) for path in (where.output, where.rejects, where.summary)]
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None, silence_logs=logging.WARNING)
+    finals = (where.output, where.summary, where.rejects)
+    temporary = [temporary_path(path) for path in finals]
     try:
         with Client(scheduler or cluster) as client:
             survey = read_survey(source, chunk_size)
@@ -179,8 +179,7 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
                 tuple(str(f) for f in temporary), meta=_COUNTS,
             )
             counts = _run(client, counts_frame, progress)
-        for folder, final in zip((temporary[1], temporary[2], temporary[0]),
-                                 (where.rejects, where.summary, where.output)):
+        for folder, final in reversed(list(zip(temporary, finals))):  # the output last
             move_into_place(folder, final)
     except BaseException:
         for folder in temporary:

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 #: costs ~250 bytes); the memory is emptied when it holds more.
 MEMO_ROWS = 250_000
 
+#: Rows per model call.
+PREDICT_BATCH_ROWS = 32_768
+
 Residuals = Callable[[pd.DataFrame], np.ndarray]
 
 
@@ -58,11 +61,20 @@ def split_thresholds(model: GainModel) -> dict[str, np.ndarray] | None:
     return {name: np.unique(np.concatenate(parts)) for name, parts in found.items()}
 
 
+def _in_batches(predict: Residuals) -> Residuals:
+    # The one-hot matrix of a batch is ~500 bytes a row in each pipeline (and
+    # onnxruntime keeps its peak allocation): bounded batches bound memory.
+    def residuals(features: pd.DataFrame) -> np.ndarray:
+        return np.concatenate([predict(features.iloc[start:start + PREDICT_BATCH_ROWS])
+                               for start in range(0, len(features), PREDICT_BATCH_ROWS)])
+    return residuals
+
+
 def sklearn_residuals(model: GainModel) -> Residuals:
     """Residuals (n x 3: expected, low, high; t C/ha/yr) from the scikit-learn pipelines."""
-    return lambda features: np.column_stack(
+    return _in_batches(lambda features: np.column_stack(
         [pipeline.predict(features) for pipeline in (model.expected, model.low, model.high)]
-    )
+    ))
 
 
 def onnx_residuals(model: OnnxGainModel) -> Residuals:
@@ -71,7 +83,7 @@ def onnx_residuals(model: OnnxGainModel) -> Residuals:
         feeds = {c: features[c].to_numpy(object).reshape(-1, 1) for c in CATEGORICAL}
         feeds |= {c: features[c].to_numpy(np.float64).reshape(-1, 1) for c in NUMERIC}
         return np.column_stack([r.ravel() for r in model.session.run(list(OUTPUTS), feeds)])
-    return residuals
+    return _in_batches(residuals)
 
 
 class DistinctRowsModel:
@@ -133,17 +145,19 @@ class DistinctRowsModel:
         return np.where(np.isnan(values), -1, np.searchsorted(self.thresholds[name], values, side="left"))
 
 
-def batch_model(model: GainModel, engine: Tier1Engine, onnx: bool = True, threads: int = 1) -> DistinctRowsModel:
+def batch_model(model: GainModel, engine: Tier1Engine, onnx: bool = True) -> DistinctRowsModel:
     """The model as batch scoring runs it.
 
-    With ``onnx``, the ONNX conversion (``threads`` onnxruntime threads) when
-    it converts and agrees with scikit-learn within ``PARITY_TOLERANCE`` on
-    the reference grid's candidates, as the API checks it; scikit-learn
-    otherwise (logged).
+    With ``onnx``, the ONNX conversion when it converts and agrees with
+    scikit-learn within ``PARITY_TOLERANCE`` on the reference grid's
+    candidates, as the API checks it; scikit-learn otherwise (logged). ONNX
+    runs on one thread: onnxruntime sums trees in parallel in an order that
+    depends on the thread count, which changes the last bits, and the local
+    and Dask engines must agree to the bit (and with the API, also on one thread).
     """
     if onnx:
         try:
-            converted = OnnxGainModel(model, threads)
+            converted = OnnxGainModel(model, threads=1)
             probe = engine.candidates(reference_contexts(engine, extra=0))
             difference = float(np.abs(converted.predict(probe).to_numpy() - model.predict(probe).to_numpy()).max())
             if difference <= PARITY_TOLERANCE:

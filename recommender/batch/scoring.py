@@ -16,7 +16,8 @@ t CO2e/ha/yr, costs USD/ha; numbers keep full precision (the API rounds to
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from ..ranking import best_bundles, rank, score_candidates
 from ..recommend import Options
 from ..tier1 import ContextKey, Tier1Engine
 from .keys import distinct
-from .prediction import DistinctRowsModel
+from .prediction import DistinctRowsModel, batch_model
 
 CONTEXT_FIELDS = list(ContextKey._fields)
 CAVEAT_SEPARATOR = " | "
@@ -124,6 +125,17 @@ def score_contexts(contexts: pd.DataFrame, model: GainModel | DistinctRowsModel,
     for frame in (rows, summary):
         frame["model_version"] = pd.Categorical.from_codes(np.zeros(len(frame), int), [model_version])
     return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)])
+
+
+def chunk_scorer(model: GainModel, engine: Tier1Engine, options: Options, model_version: str,
+                 onnx: bool = True) -> Callable[[pd.DataFrame], Scored]:
+    """:func:`score_contexts` bound to the model as batch scoring runs it
+    (:func:`~recommender.batch.prediction.batch_model`), the engine and the options.
+
+    Keep one per process (or thread): it remembers predicted rows across chunks.
+    """
+    return partial(score_contexts, model=batch_model(model, engine, onnx), engine=engine, options=options,
+                   model_version=model_version)
 
 
 def _categorical(values) -> pd.Categorical:

@@ -1,8 +1,6 @@
 """``recommender score``: rank practices for every farm of a survey file."""
 
 import logging
-import os
-from functools import partial
 from pathlib import Path
 
 import click
@@ -10,8 +8,7 @@ import click
 from training.default import build_default
 
 from ..batch.local import DEFAULT_CHUNK_ROWS, score_local
-from ..batch.prediction import batch_model
-from ..batch.scoring import score_contexts
+from ..batch.scoring import chunk_scorer
 from ..batch.validation import SurveyError
 from ..batch.writing import FORMATS, destinations
 from ..ranking import OBJECTIVES
@@ -83,13 +80,12 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
         if engine == "dask":
             from ..batch.distributed import Settings, score_dask  # imports Dask only when used
 
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+
             counts = score_dask(source, where, loaded.model, Settings(loaded.version, options, onnx=True),
                                 scheduler=scheduler, workers=workers, chunk_size=chunk_size)
         else:
-            tier1 = Tier1Engine()
-            model = batch_model(loaded.model, tier1, threads=len(os.sched_getaffinity(0)))
-            scorer = partial(score_contexts, model=model, engine=tier1, options=options,
-                             model_version=loaded.version)
+            scorer = chunk_scorer(loaded.model, Tier1Engine(), options, loaded.version)
             counts = score_local(source, where, scorer, chunk_size)
     except (SurveyError, RegistryError) as error:
         raise click.ClickException(str(error)) from error

@@ -73,6 +73,8 @@ def echo_summary(result: RetrainResult) -> None:
                      "in service": _figure(r["in_service"], 4), "limit": _figure(r["limit"], 4),
                      "not worse": "yes" if r["ok"] else "NO"} for r in decision.rows],
                    ["metric", "challenger", "in service", "limit", "not worse"])
+    if decision.note:
+        click.echo(f"Note: {decision.note}.")
     click.echo(f"\nSaved {result.version} in {outcome.seconds:.1f} s of training and evaluation; "
                f"{decision.reason}.")
 
@@ -109,7 +111,8 @@ def train(files: tuple[Path, ...], promote: bool, force: bool, seed: int, skip_b
         result = retrain(registry, files, config=training_config(seed), folds=folds, skip_bad_rows=skip_bad_rows,
                          promote=promote, force=force, progress=_progress)
     except ObservationError as error:
-        raise click.ClickException(str(error)) from error
+        hint = "\n(skip_bad_rows=True is --skip-bad-rows here)" if error.problems[0].row is not None else ""
+        raise click.ClickException(str(error) + hint) from error
     except (ValueError, RegistryError, OSError) as error:
         raise click.ClickException(f"training failed: {error}") from error
     skipped = result.outcome.data.get("rows_skipped")

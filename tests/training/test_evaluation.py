@@ -11,7 +11,7 @@ from training.pipeline import TrainingConfig, build_reference, observation_rows,
 from training.promotion import RULES, decide
 from training.synthetic import synthetic_observations
 
-SMALL = TrainingConfig(draws_per_pair=4, extra_contexts=300, max_iter=60)
+SMALL = TrainingConfig(draws_per_pair=2, extra_contexts=150, max_iter=40)
 SHARED_SOILHEALTHDB = Path(__file__).resolve().parents[3] / "shared" / "data" / "soilhealthdb" / "SoilHealthDB_V2.csv"
 
 

@@ -1,0 +1,53 @@
+"""``recommender score``: the command line over the batch engines."""
+
+import pandas as pd
+import pytest
+from batch_survey import BAD, write_survey
+from click.testing import CliRunner
+
+from recommender.cli import main
+
+
+@pytest.fixture()
+def run(small_registry):
+    def invoke(*args):
+        return CliRunner().invoke(main, ["score", *map(str, args), "--models-dir", str(small_registry.root)])
+    return invoke
+
+
+def test_score_writes_three_files_and_a_summary_line(tmp_path, survey, run):
+    source = write_survey(survey, tmp_path / "survey.csv")
+    result = run(source, "-o", tmp_path / "scores.csv", "--top-k", 2, "--objective", "robust")
+    assert result.exit_code == 0, result.output
+    n = len(survey)
+    assert f"{n} farms read: {n - len(BAD)} scored, {len(BAD)} rejected" in result.output
+    assert "farms/s" in result.output
+    rows = pd.read_csv(tmp_path / "scores.csv")
+    assert rows.groupby("farm_id")["rank"].max().max() == 2
+    assert len(pd.read_csv(tmp_path / "scores.rejects.csv")) == len(BAD)
+    assert len(pd.read_csv(tmp_path / "scores.summary.csv")) == n - len(BAD)
+
+
+def test_dask_engine_from_the_command_line(tmp_path, survey, run):
+    source = write_survey(survey, tmp_path / "survey.parquet", row_group=20)
+    result = run(source, "-o", tmp_path / "scores", "--engine", "dask", "--workers", 1)
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(tmp_path / "scores.summary.parquet")) == len(survey) - len(BAD)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scheduler", "tcp://127.0.0.1:8786"], "only used with --engine dask"),
+    (["--engine", "dask", "--format", "csv"], "writes partitioned Parquet"),
+])
+def test_contradictory_options_are_refused(tmp_path, survey, run, args, message):
+    source = write_survey(survey, tmp_path / "survey.csv")
+    result = run(source, "-o", tmp_path / "out.csv", *args)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_survey_without_farm_id_fails_with_the_reason(tmp_path, survey, run):
+    source = write_survey(survey.drop(columns="farm_id"), tmp_path / "survey.csv")
+    result = run(source, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 1
+    assert "missing required column 'farm_id'" in result.output
+    assert not (tmp_path / "out.csv").exists()

@@ -1,0 +1,74 @@
+"""The chunk scorer gives each farm what the API's ``recommend`` gives it."""
+
+import numpy as np
+import pytest
+
+from recommender.batch.ids import SeenIds
+from recommender.batch.prediction import DistinctRowsModel
+from recommender.batch.scoring import ROW_COLUMNS, SUMMARY_COLUMNS, chunk_scorer
+from recommender.batch.validation import validate_chunk
+from recommender.context import FarmContext
+from recommender.recommend import Options, recommend
+
+
+def _contexts(survey):
+    """The valid rows of ``survey`` as FarmContexts, with their row numbers."""
+    valid = validate_chunk(survey, 1, SeenIds()).contexts
+    records = survey.iloc[valid["row"] - 1].drop(columns="region").to_dict("records")
+    farms = []
+    for record in records:
+        data = {k: v for k, v in record.items() if v != ""}
+        data["current_practices"] = [p for p in data.get("current_practices", "").split(";") if p]
+        farms.append(FarmContext.model_validate(data))
+    return valid, farms
+
+
+#: The API rounds to 6 decimals.
+ROUNDED = 5e-7
+
+
+@pytest.mark.parametrize("onnx", [False, True])
+@pytest.mark.parametrize("options", [Options(), Options(objective="balanced", top_k=3, bundle_size=2)])
+def test_scores_equal_the_api_answer_for_each_farm(survey, small_model, engine, onnx, options):
+    valid, farms = _contexts(survey)
+    scored = chunk_scorer(small_model.model, engine, options, small_model.version, onnx)(valid)
+    assert list(scored.rows.columns) == list(ROW_COLUMNS)
+    assert list(scored.summary.columns) == list(SUMMARY_COLUMNS)
+    answers = recommend(farms, small_model, engine, options)
+    assert len(scored.summary) == len(farms)
+    for answer, (_, summary) in zip(answers, scored.summary.iterrows()):
+        rows = scored.rows[scored.rows["farm_id"] == answer["farm_id"]]
+        expected = answer["recommendations"]
+        assert rows["rank"].tolist() == [r["rank"] for r in expected]
+        assert rows["practice_id"].tolist() == [r["practice_id"] for r in expected]
+        assert rows["rationale"].tolist() == [r["rationale"] for r in expected]
+        for column, key in (("expected_gain_t_c_ha_yr", "expected_gain_t_c_ha_yr"),
+                            ("share_of_4p1000_target", "share_of_4p1000_target"),
+                            ("gain_over_horizon_t_c_ha", "gain_over_horizon_t_c_ha")):
+            assert rows[column].tolist() == pytest.approx([r[key] for r in expected], abs=ROUNDED)
+        assert rows["interval_p10_t_c_ha_yr"].tolist() == pytest.approx(
+            [r["interval_t_c_ha_yr"][0] for r in expected], abs=ROUNDED)
+        assert rows["caveats"].tolist() == [" | ".join(r["caveats"]) for r in expected]
+        assert summary["baseline_soc_t_ha"] == pytest.approx(answer["baseline"]["soc_t_ha"], abs=ROUNDED)
+        assert summary["baseline_soc_source"] == answer["baseline"]["soc_source"]
+        bundle = answer["bundle"]
+        if bundle is None:
+            assert summary["bundle_practice_ids"] != summary["bundle_practice_ids"]  # NaN
+        else:
+            assert summary["bundle_practice_ids"] == ";".join(bundle["practice_ids"])
+            assert summary["bundle_expected_gain_t_c_ha_yr"] == pytest.approx(
+                bundle["expected_gain_t_c_ha_yr"], abs=ROUNDED)
+            assert summary["bundle_meets_4p1000"] == bundle["meets_4p1000"]
+
+
+def test_distinct_rows_model_predicts_exactly_what_the_model_predicts(survey, small_model, engine):
+    valid = validate_chunk(survey, 1, SeenIds()).contexts
+    valid["soc_t_ha"] = np.random.default_rng(1).uniform(10, 150, len(valid))  # all different
+    candidates = engine.candidates(valid)
+    model = DistinctRowsModel(small_model.model)
+    first = model.predict(candidates.iloc[: len(candidates) // 2])
+    whole = model.predict(candidates)  # half of it remembered from the first call
+    direct = small_model.model.predict(candidates)
+    assert (first.to_numpy() == direct.iloc[: len(first)].to_numpy()).all()
+    assert (whole.to_numpy() == direct.to_numpy()).all()
+    assert model.predicted_rows < len(candidates)
