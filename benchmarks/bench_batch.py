@@ -96,7 +96,7 @@ def predict_rates(survey: Path, models_dir: Path, rows: int = 200_000) -> dict:
     per_farm = len(candidates) / len(contexts)
     sample = candidates.iloc[:rows]
     rates = {}
-    for name, predictor, threads in (("scikit-learn, 2 threads", model, 2),
+    for name, predictor, threads in (("scikit-learn, 1 thread", model, 1), ("scikit-learn, 2 threads", model, 2),
                                      ("ONNX, 1 thread", OnnxGainModel(model, 1), 1),
                                      ("ONNX, 2 threads", OnnxGainModel(model, 2), 2)):
         with threadpool_limits(threads):
@@ -126,10 +126,11 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}; Python {platform.python_version()}, {versions}")
 
 
-def markdown(results: list[dict], rates: dict, load: tuple, when: str) -> str:
+def markdown(results: list[dict], rates: dict, loads: tuple[float, float], when: str) -> str:
     lines = [
         f"Measured {when} by `python benchmarks/bench_batch.py`. Machine: {machine()}. "
-        f"Load average at the start {load[0]:.2f} (other jobs shared the machine).",
+        f"Load average (1 min) {loads[0]:.2f} at the start, {loads[1]:.2f} at the end: other jobs "
+        "sharing the 2 cores slow every figure.",
         "",
         "End to end: `recommender score survey.parquet -o scores.parquet` in a fresh process "
         "(imports, model load and ONNX conversion included), default options (top 5, bundles of 3), "
@@ -189,7 +190,7 @@ def main() -> None:
     ModelRegistry(models_dir).load_or_build(build_default)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-batch-"))
     work.mkdir(parents=True, exist_ok=True)
-    load = os.getloadavg()
+    load_at_start = os.getloadavg()[0]
     when = time.strftime("%Y-%m-%d")
     results = []
     for size in args.sizes:
@@ -207,7 +208,7 @@ def main() -> None:
     for name, rate in rates["rates"].items():
         print(f"raw predict {name}: {rate:,.0f} rows/s")
     print(f"rows predicted after deduplication: {100 * rates['predicted_share']:.0f} %")
-    text = markdown(results, rates, load, when)
+    text = markdown(results, rates, (load_at_start, os.getloadavg()[0]), when)
     if not args.no_write:
         write_results(text)
     print(text)

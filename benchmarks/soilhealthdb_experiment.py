@@ -146,7 +146,7 @@ def main(argv=None) -> int:
 
     predictions = cv.predictions
     by_practice = breakdown(predictions, predictions["practice"])
-    by_duration = breakdown(predictions, pd.cut(predictions["years"], DURATION_BINS).astype(str))
+    by_duration = breakdown(predictions, pd.cut(predictions["years"], DURATION_BINS))
     lines = [
         "# SoilHealthDB experiment (issue 3)",
         "",
@@ -186,11 +186,12 @@ def main(argv=None) -> int:
         "",
         "### By practice (held-out predictions)",
         "",
-        markdown_table(["practice", *by_practice.columns], ([i, *r] for i, r in by_practice.iterrows())),
+        markdown_table(["practice", *by_practice.columns], by_practice.reset_index().itertuples(index=False)),
         "",
         "### By duration, years (held-out predictions)",
         "",
-        markdown_table(["years", *by_duration.columns], ([i, *r] for i, r in by_duration.iterrows())),
+        markdown_table(["years", *by_duration.columns],
+                       by_duration.reset_index().astype({"group": str}).itertuples(index=False)),
         "",
     ]
     if sensitivity:

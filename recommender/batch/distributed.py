@@ -38,7 +38,7 @@ from ..model import GainModel
 from ..recommend import Options
 from ..tier1 import Tier1Engine
 from .ids import KnownDuplicates, id_hashes
-from .reading import to_frame, survey_columns, survey_format
+from .reading import parquet_files, survey_columns, survey_format, to_frame
 from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
 from .validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
 from .writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, write_table
@@ -60,17 +60,18 @@ class Settings:
     onnx: bool
 
 
-def read_survey(source: Path | str, chunk_size: int) -> dd.DataFrame:
-    """The survey's farm-context columns as a Dask DataFrame of text cells
-    (Parquet: one partition per row group; CSV: blocks of ~``chunk_size`` rows)."""
+def read_survey(source: Path | str, chunk_size: int, only: Sequence[str] = INPUT_COLUMNS) -> dd.DataFrame:
+    """The survey's farm-context columns (those of ``only``) as a Dask DataFrame
+    of text cells. Partitions are the same whatever the columns: Parquet row
+    groups, or CSV blocks of ~``chunk_size`` rows."""
     source = Path(source)
-    if source.is_dir() or survey_format(source) == "parquet":
-        files = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
-        columns = [c for c in pq.read_schema(files[0]).names if c in INPUT_COLUMNS]
+    if survey_format(source) == "parquet":
+        files = parquet_files(source)
+        columns = [c for c in pq.read_schema(files[0]).names if c in only]
         pieces = [(f, group) for f in files for group in range(pq.ParquetFile(f).num_row_groups)]
         meta = to_frame(pq.read_schema(files[0]).empty_table().select(columns))
         return dd.from_map(partial(_read_row_group, columns=columns), pieces, meta=meta)
-    columns = [c for c in survey_columns(source) if c in INPUT_COLUMNS]
+    columns = [c for c in survey_columns(source) if c in only]
     return dd.read_csv(source, blocksize=None if source.suffix == ".gz" else chunk_size * CSV_BYTES_PER_ROW,
                        usecols=columns, dtype=str, keep_default_na=False, na_filter=False,
                        encoding="utf-8-sig")
@@ -90,13 +91,13 @@ def _id_keys(frame: pd.DataFrame, partition_info=None) -> pd.DataFrame:
                          "key": (partition_info["number"] << _POSITION_BITS) + positions})
 
 
-def _duplicates(survey: dd.DataFrame) -> tuple[KnownDuplicates, np.ndarray]:
-    """Pass 1: the survey's duplicated ids (with the row first having each)
-    and the first row number of every partition."""
-    keys = survey.map_partitions(_id_keys, meta={"hash": "u8", "key": "i8"})
-    grouped = keys.groupby("hash")["key"].agg(["min", "count"], split_out=max(1, survey.npartitions // 16))
+def _duplicates(ids: dd.DataFrame) -> tuple[KnownDuplicates, np.ndarray]:
+    """Pass 1 over the ``farm_id`` column: the survey's duplicated ids (with
+    the row first having each) and the first row number of every partition."""
+    keys = ids.map_partitions(_id_keys, meta={"hash": "u8", "key": "i8"})
+    grouped = keys.groupby("hash")["key"].agg(["min", "count"], split_out=max(1, ids.npartitions // 16))
     repeated = grouped[grouped["count"] > 1]
-    repeated, lengths = dask.compute(repeated, survey.map_partitions(len))
+    repeated, lengths = dask.compute(repeated, ids.map_partitions(len))
     first_rows = np.concatenate([[1], 1 + np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
     first = repeated["min"].to_numpy(np.int64)
     rows = first_rows[first >> _POSITION_BITS] + (first & ((1 << _POSITION_BITS) - 1))
@@ -162,20 +163,20 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
         raise ValueError("the Dask engine writes partitioned Parquet; use --format parquet (or the "
                          "local engine for CSV)")
     started = time.perf_counter()
-    if not Path(source).is_dir():
-        check_columns(survey_columns(source))
+    check_columns(survey_columns(source))
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                   dashboard_address=None, silence_logs=logging.WARNING)
     finals = (where.output, where.summary, where.rejects)
     temporary = [temporary_path(path) for path in finals]
     try:
         with Client(scheduler or cluster) as client:
+            duplicates, first_rows = _duplicates(read_survey(source, chunk_size, only=["farm_id"]))
             survey = read_survey(source, chunk_size)
-            duplicates, first_rows = _duplicates(survey)
             for folder in temporary:
                 folder.mkdir()
             counts_frame = survey.map_partitions(
-                _score_partition, first_rows, duplicates, dask.delayed(model), settings,
+                # The model and the duplicates table enter the graph once, not once per task.
+                _score_partition, first_rows, dask.delayed(duplicates), dask.delayed(model), settings,
                 tuple(str(f) for f in temporary), meta=_COUNTS,
             )
             counts = _run(client, counts_frame, progress)

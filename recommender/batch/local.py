@@ -1,7 +1,7 @@
 """The local engine: stream a survey through validation and scoring, chunk by chunk.
 
-Memory holds one chunk, its results and the survey's id hashes (16 bytes a
-farm), whatever the file size. Every row read is either scored (rows in the
+Memory holds one chunk, its results, the survey's id hashes (16 bytes a
+farm) and bounded caches (contexts, predicted rows), whatever the file size. Every row read is either scored (rows in the
 output, one line in the summary) or rejected (one line in the rejects file).
 """
 
@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from .ids import SeenIds
-from .reading import read_chunks, survey_columns, survey_format
+from .reading import read_chunks, survey_columns, survey_rows
 from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored
 from .validation import REJECT_SCHEMA, check_columns, validate_chunk
 from .writing import ChunkedOutputs, Counts, Destinations
@@ -29,7 +28,8 @@ def score_local(source: Path | str, where: Destinations, score: Callable[[pd.Dat
     Parameters
     ----------
     source : path
-        CSV (``.csv``, ``.csv.gz``) or Parquet survey, one farm per row.
+        CSV (``.csv``, ``.csv.gz``) or Parquet survey (or folder of Parquet
+        parts), one farm per row.
     where : Destinations
         Output, rejects and summary paths and format.
     score : callable
@@ -52,7 +52,7 @@ def score_local(source: Path | str, where: Destinations, score: Callable[[pd.Dat
     """
     started = time.perf_counter()
     check_columns(survey_columns(source))
-    total = pq.ParquetFile(source).metadata.num_rows if survey_format(source) == "parquet" else None
+    total = survey_rows(source)
     counts = Counts()
     seen = SeenIds()
     with ChunkedOutputs(where, ROW_SCHEMA, SUMMARY_SCHEMA, REJECT_SCHEMA) as outputs, \

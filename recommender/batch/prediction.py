@@ -21,6 +21,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..model import CATEGORICAL, NUMERIC, GainModel, feature_frame, ordered_prediction
 from ..onnx_model import OUTPUTS, OnnxConversionError, OnnxGainModel
@@ -37,6 +38,11 @@ MEMO_ROWS = 250_000
 
 #: Rows per model call.
 PREDICT_BATCH_ROWS = 32_768
+#: OpenMP threads of scikit-learn here. Its results do not depend on it, but
+#: threads waiting on busy cores slowed a 5,000-row predict from 0.14 s to
+#: 5 s on the loaded 2-core benchmark machine; the Dask engine, not OpenMP,
+#: spreads batch scoring over cores.
+SKLEARN_THREADS = 1
 
 Residuals = Callable[[pd.DataFrame], np.ndarray]
 
@@ -72,9 +78,10 @@ def _in_batches(predict: Residuals) -> Residuals:
 
 def sklearn_residuals(model: GainModel) -> Residuals:
     """Residuals (n x 3: expected, low, high; t C/ha/yr) from the scikit-learn pipelines."""
-    return _in_batches(lambda features: np.column_stack(
-        [pipeline.predict(features) for pipeline in (model.expected, model.low, model.high)]
-    ))
+    def residuals(features: pd.DataFrame) -> np.ndarray:
+        with threadpool_limits(SKLEARN_THREADS):
+            return np.column_stack([p.predict(features) for p in (model.expected, model.low, model.high)])
+    return _in_batches(residuals)
 
 
 def onnx_residuals(model: OnnxGainModel) -> Residuals:
@@ -159,7 +166,9 @@ def batch_model(model: GainModel, engine: Tier1Engine, onnx: bool = True) -> Dis
         try:
             converted = OnnxGainModel(model, threads=1)
             probe = engine.candidates(reference_contexts(engine, extra=0))
-            difference = float(np.abs(converted.predict(probe).to_numpy() - model.predict(probe).to_numpy()).max())
+            with threadpool_limits(SKLEARN_THREADS):
+                reference = model.predict(probe).to_numpy()
+            difference = float(np.abs(converted.predict(probe).to_numpy() - reference).max())
             if difference <= PARITY_TOLERANCE:
                 return DistinctRowsModel(model, onnx_residuals(converted))
             log.warning("ONNX predictions differ from scikit-learn's by %.2e t C/ha/yr; scoring with "

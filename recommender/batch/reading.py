@@ -1,4 +1,4 @@
-"""Reading farm surveys (CSV or Parquet) in chunks of rows.
+"""Reading farm surveys (CSV, Parquet, or a folder of Parquet parts) in chunks of rows.
 
 Only the farm-context columns are read; every CSV cell is read as text (a
 bad number must reach validation as the text the user wrote, not stop the
@@ -11,6 +11,7 @@ finds in a spreadsheet (CSV line = row + 1).
 
 import csv
 import gzip
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -39,21 +40,39 @@ class Chunk:
 
 
 def survey_format(path: Path | str) -> str:
-    """``"csv"`` or ``"parquet"`` from the file name, or :class:`SurveyError`."""
-    kind = FORMATS.get(Path(path).suffix.lower())
+    """``"csv"`` or ``"parquet"`` from the file name (a folder holds Parquet
+    parts), or :class:`SurveyError`."""
+    path = Path(path)
+    kind = "parquet" if path.is_dir() else FORMATS.get(path.suffix.lower())
     if kind is None:
         raise SurveyError(f"{path}: unsupported file type; use .csv (or .csv.gz) or .parquet")
     return kind
 
 
+def parquet_files(path: Path | str) -> list[Path]:
+    """The Parquet file, or a folder's ``*.parquet`` files in name order (a partitioned survey)."""
+    path = Path(path)
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    if not files:
+        raise SurveyError(f"{path}: no .parquet files in this folder")
+    return files
+
+
 def survey_columns(path: Path | str) -> list[str]:
-    """The column names of a survey file (its header, or its Parquet schema)."""
+    """The column names of a survey (its header, or its first Parquet file's schema)."""
     path = Path(path)
     if survey_format(path) == "parquet":
-        return list(pq.read_schema(path).names)
+        return list(pq.read_schema(parquet_files(path)[0]).names)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle), [])
+
+
+def survey_rows(path: Path | str) -> int | None:
+    """The number of rows of a Parquet survey (from its metadata); None for CSV."""
+    if survey_format(path) != "parquet":
+        return None
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
 
 
 def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
@@ -61,7 +80,8 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
     path = Path(path)
     columns = [c for c in survey_columns(path) if c in INPUT_COLUMNS]
     if survey_format(path) == "parquet":
-        batches = pq.ParquetFile(path).iter_batches(batch_size=chunk_size, columns=columns)
+        batches = itertools.chain.from_iterable(
+            pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=columns) for f in parquet_files(path))
     else:
         batches = _csv_batches(path, columns)
     first_row = 1

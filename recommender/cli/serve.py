@@ -17,7 +17,7 @@ def _log_config() -> dict:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
-    for name in ("recommender", "training", "api"):
+    for name in ("recommender", "training"):
         config["loggers"][name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
 
@@ -40,6 +40,7 @@ def serve(host: str, port: int, workers: int, models_dir: Path | None, access_lo
     set (about half a minute; /readyz answers 200 once it is loaded). Other
     settings come from RECOMMENDER_* environment variables (see README).
     """
+    # Imported here: the other commands need not load the web stack.
     import uvicorn
     from api.settings import Settings
 

@@ -1,6 +1,8 @@
 """Schemas and errors, in process: every bad field is a 422 naming it, never a 500."""
 
 import random
+import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -123,8 +125,6 @@ def test_cors_is_configurable(small_registry):
 def test_not_ready_until_the_model_is_loaded(tmp_path, small_model, farm):
     """With no model in service the default one is built; until then the
     service answers 503 (never 500) and /readyz says why."""
-    import threading
-
     release = threading.Event()
 
     def slow_build(registry):
@@ -143,7 +143,7 @@ def test_not_ready_until_the_model_is_loaded(tmp_path, small_model, farm):
         for _ in range(100):
             if client.get("/readyz").status_code == 200:
                 break
-            threading.Event().wait(0.05)
+            time.sleep(0.05)
         assert client.post("/v1/recommendations", json=farm).status_code == 200
 
 

@@ -30,3 +30,13 @@ def test_csv_with_byte_order_mark_and_ragged_line(tmp_path, survey):
     path.write_text("farm_id,climate_zone,soil_texture,land_use\nA,tropical_dry,loam\n")
     with pytest.raises(SurveyError, match="as many fields as the header"):
         list(read_chunks(path, 1000))
+
+
+def test_a_folder_of_parquet_parts_reads_as_one_survey_in_name_order(tmp_path, survey):
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    write_survey(survey.iloc[40:], folder / "part-1.parquet")
+    write_survey(survey.iloc[:40], folder / "part-0.parquet")
+    frame = pd.concat([c.frame for c in read_chunks(folder, 25)], ignore_index=True)
+    assert frame["farm_id"].tolist() == survey["farm_id"].tolist()
+    assert survey_columns(folder) == list(survey.columns)

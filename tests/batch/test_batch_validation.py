@@ -48,7 +48,7 @@ def test_duplicates_are_found_across_chunks(survey):
     validate_chunk(head, 1, seen)
     rejects = validate_chunk(tail, 31, seen).rejects
     row = rejects.loc[rejects["row"] == 31, "reason"].item()
-    assert f"duplicate: row 6 has the same farm_id" in row
+    assert "duplicate: row 6 has the same farm_id" in row
 
 
 def test_missing_and_misspelt_columns_stop_the_run():
