@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .knowledge import Practice, load_knowledge_base
+from .state import ORDER
 
 
 def practice_record(practice: Practice) -> dict:
@@ -50,8 +51,10 @@ def practice_records() -> list[dict]:
 def practice_table() -> pd.DataFrame:
     """One row per practice with the attributes ranking needs, indexed by id.
 
-    ``code`` is the practice's position in the catalogue, ``conflicts`` the
-    symmetric conflict matrix over those codes (``practice_table().attrs``).
+    ``code`` is the practice's position in the catalogue. ``attrs`` holds two
+    boolean matrices over those codes: ``conflicts`` (symmetric) and
+    ``bundle_excludes`` (``[a, b]``: once ``a`` is in a bundle, ``b`` may not
+    join: it conflicts, or adds nothing).
     """
     practices = list(load_knowledge_base().practices.values())
     table = pd.DataFrame(
@@ -72,5 +75,23 @@ def practice_table() -> pd.DataFrame:
     for p in practices:
         for other in p.conflicts_with:
             conflicts[position[p.id], position[other]] = True
+    redundant = np.array([[_adds_nothing_after(b, a) for b in practices] for a in practices])
     table.attrs["conflicts"] = conflicts
+    table.attrs["bundle_excludes"] = conflicts | redundant
     return table
+
+
+def _adds_nothing_after(later: Practice, first: Practice) -> bool:
+    """Whether ``later`` changes nothing once ``first`` is adopted: no rate of
+    its own, and every level it sets is already reached (manure then compost
+    both mean IPCC "high input with manure")."""
+    if later is first or later.rate is not None or not later.sets:
+        return False
+    for dimension, level in later.sets.items():
+        reached = first.sets.get(dimension)
+        if reached is None:
+            return False
+        order = ORDER.get(dimension)
+        if reached != level and (order is None or order.index(reached) < order.index(level)):
+            return False
+    return True

@@ -82,7 +82,8 @@ def best_bundles(ranked: pd.DataFrame, contexts: pd.DataFrame, engine: Tier1Engi
     """The best set of up to ``bundle_size`` compatible practices per farm.
 
     Greedy in objective order: a practice joins unless it conflicts with one
-    already chosen; only practices with a positive expected gain join. The
+    already chosen or adds nothing to it (``practice_table`` attrs
+    ``bundle_excludes``); only practices with a positive expected gain join. The
     bundle's gain is the Tier 1 gain of the combined state (factors multiply,
     rates add) plus the model's correction of each member; its interval adds
     the members' interval half-widths around that (a conservative band that
@@ -93,7 +94,7 @@ def best_bundles(ranked: pd.DataFrame, contexts: pd.DataFrame, engine: Tier1Engi
     ``expected``, ``p10``, ``p90`` (t C/ha/yr).
     """
     table = practice_table()
-    conflicts = table.attrs["conflicts"]
+    excludes = table.attrs["bundle_excludes"]
     pool = ranked[ranked["expected"] > 0]
     rows = pool["row"].to_numpy()
     codes = pool["code"].to_numpy()
@@ -111,7 +112,7 @@ def best_bundles(ranked: pd.DataFrame, contexts: pd.DataFrame, engine: Tier1Engi
         pick_of_farm = np.full(rows.max() + 1, -1)
         pick_of_farm[rows[first]] = codes[first]
         picked = pick_of_farm[rows]
-        clash = (picked >= 0) & conflicts[np.maximum(picked, 0), codes]
+        clash = (picked >= 0) & excludes[np.maximum(picked, 0), codes]
         available &= ~clash
     members = pool[chosen]
     correction = (members["expected"] - members["tier1_gain_t_c_ha_yr"]).groupby(members["row"]).sum()

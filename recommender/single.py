@@ -70,7 +70,7 @@ class SingleFarmRecommender:
         self.loaded = loaded
         self.scorer = scorer
         self.engine = engine
-        self._conflicts = practice_table().attrs["conflicts"]
+        self._excludes = practice_table().attrs["bundle_excludes"]
         self.parts = lru_cache(maxsize=CONTEXT_CACHE_SIZE)(self._parts)
         self.bundle_change = lru_cache(maxsize=CONTEXT_CACHE_SIZE)(self._bundle_change)
         self.tier1_answers = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
@@ -136,7 +136,7 @@ class SingleFarmRecommender:
         for i in order:
             if len(chosen) == size:
                 break
-            if expected[i] > 0 and not any(self._conflicts[parts.codes[j], parts.codes[i]] for j in chosen):
+            if expected[i] > 0 and not any(self._excludes[parts.codes[j], parts.codes[i]] for j in chosen):
                 chosen.append(i)
         if not chosen:
             return None

@@ -9,7 +9,6 @@ from typing import Mapping, Sequence
 
 from pydantic import ValidationError
 
-_ALLOWED = re.compile(r"Input should be (.+)$")
 
 
 def error_records(error: ValidationError | Sequence[Mapping]) -> list[dict]:

@@ -89,3 +89,17 @@ def test_many_farms_equal_one_at_a_time(scored, small_model, engine):
 def test_conflict_matrix_is_symmetric():
     conflicts = practice_table().attrs["conflicts"]
     assert (conflicts == conflicts.T).all() and not conflicts.diagonal().any()
+
+
+def test_bundle_skips_practices_that_add_nothing(small_model, engine):
+    excludes = practice_table().attrs["bundle_excludes"]
+    code = practice_table()["code"]
+    # Manure and compost both set IPCC "high input with manure": one is enough.
+    assert excludes[code["manure"], code["compost"]] and excludes[code["compost"], code["manure"]]
+    # A rate practice always adds its rate.
+    assert not excludes[code["manure"], code["cover_crops"]]
+    farm = [FarmContext(climate_zone="warm_temperate_moist", soil_texture="loam", land_use="cropland")]
+    frame = contexts_frame(farm)
+    bundles = best_bundles(rank(score_candidates(frame, small_model.model, engine)), frame, engine, 6)
+    [ids] = bundles["practice_ids"]
+    assert not {"manure", "compost"} <= set(ids)
