@@ -126,9 +126,9 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}; Python {platform.python_version()}, {versions}")
 
 
-def markdown(results: list[dict], rates: dict, loads: tuple[float, float], when: str) -> str:
+def markdown(results: list[dict], rates: dict, loads: tuple[float, float], when: str, version: str) -> str:
     lines = [
-        f"Measured {when} by `python benchmarks/bench_batch.py`. Machine: {machine()}. "
+        f"Measured {when} by `python benchmarks/bench_batch.py` (default model {version}). Machine: {machine()}. "
         f"Load average (1 min) {loads[0]:.2f} at the start, {loads[1]:.2f} at the end: other jobs "
         "sharing the 2 cores slow every figure.",
         "",
@@ -187,7 +187,7 @@ def main() -> None:
     from training.default import build_default
 
     models_dir = args.models_dir or default_models_dir()
-    ModelRegistry(models_dir).load_or_build(build_default)
+    version = ModelRegistry(models_dir).load_or_build(build_default).version
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-batch-"))
     work.mkdir(parents=True, exist_ok=True)
     load_at_start = os.getloadavg()[0]
@@ -208,7 +208,7 @@ def main() -> None:
     for name, rate in rates["rates"].items():
         print(f"raw predict {name}: {rate:,.0f} rows/s")
     print(f"rows predicted after deduplication: {100 * rates['predicted_share']:.0f} %")
-    text = markdown(results, rates, (load_at_start, os.getloadavg()[0]), when)
+    text = markdown(results, rates, (load_at_start, os.getloadavg()[0]), when, version)
     if not args.no_write:
         write_results(text)
     print(text)

@@ -49,10 +49,10 @@ def test_train_promote_produces_model_card_plots_manifest_and_moves_the_pointer(
 
 
 def test_train_with_observations_compares_with_the_model_in_service(tmp_path, observations_file):
-    assert invoke("train", "--data", observations_file, "--folds", 3, "--promote", "--models-dir", tmp_path
+    assert invoke("train", "--data", observations_file, "--folds", 2, "--promote", "--models-dir", tmp_path
                   ).exit_code == 0
     first = ModelRegistry(tmp_path).in_service_version()
-    result = invoke("train", "--data", observations_file, "--folds", 3, "--seed", 1, "--models-dir", tmp_path)
+    result = invoke("train", "--data", observations_file, "--folds", 2, "--seed", 1, "--models-dir", tmp_path)
     assert result.exit_code == 0, result.output
     assert f"Note: the model in service {first} was trained on 1 of these observation file(s)" in result.output
     for label in ("this model", "model in service", "Tier 1 (duration-aware)", "per-practice median",
@@ -62,11 +62,11 @@ def test_train_with_observations_compares_with_the_model_in_service(tmp_path, ob
     assert registry.in_service_version() == first  # no --promote
     newest = registry.versions()[-1]
     manifest = registry.manifest(newest)
-    assert manifest["metrics"]["cross_validation"]["folds"] == 3
+    assert manifest["metrics"]["cross_validation"]["folds"] == 2
     assert set(manifest["metrics"]["cross_validation"]["methods"]) == {
         "model", "in_service", "tier1", "practice_mean", "practice_median", "global_median"}
     assert manifest["promotion_check"]["in_service"] == first
-    assert "Grouped 3-fold cross-validation by study" in (tmp_path / newest / "MODEL_CARD.md").read_text()
+    assert "Grouped 2-fold cross-validation by study" in (tmp_path / newest / "MODEL_CARD.md").read_text()
 
 
 def test_promotion_refused_by_the_rule_unless_forced(tmp_path, monkeypatch):

@@ -231,14 +231,22 @@ def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years:
     )
 
 
-def resolve_tau(config: TrainingConfig, observations: pd.DataFrame | None) -> float:
-    """``config.tau_years``, or its fit on ``observations`` when it is ``"fit"``."""
-    if config.tau_years != "fit":
-        return float(config.tau_years)
-    if observations is None or len(observations) < 2:
-        return DEFAULT_TAU_YEARS
+def fitted_tau(observations: pd.DataFrame | None) -> float | None:
+    """``tau`` (yr) fitted on canonical observations (``training.duration.fit_tau``),
+    or None when fewer than two have a duration."""
+    if observations is None or (observations["years"] > 0).sum() < 2:
+        return None
     return fit_tau(observations["years"], observations["delta_soc_t_ha_yr_30cm"], observations["practice"],
                    study_normalisation(observations["study_id"]))
+
+
+def resolve_tau(config: TrainingConfig, observations: pd.DataFrame | None) -> float:
+    """``config.tau_years``, or its fit on ``observations`` when it is ``"fit"``
+    (the cited default when they cannot bound it: fewer than two durations)."""
+    if config.tau_years != "fit":
+        return float(config.tau_years)
+    fitted = fitted_tau(observations)
+    return DEFAULT_TAU_YEARS if fitted is None else fitted
 
 
 def study_normalisation(study_id) -> np.ndarray:

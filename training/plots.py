@@ -90,7 +90,7 @@ def interval_calibration(path: Path, cv: CrossValidation | None, reference: pd.D
     axis.set_ylabel("share")
     axis.set_title(f"10-90 % interval calibration: {title}")
     axis.tick_params(axis="x", labelrotation=70)
-    axis.legend(loc="lower right", fontsize=8)
+    axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return _save(figure, path)
 
 

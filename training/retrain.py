@@ -28,11 +28,11 @@ from recommender.registry import ModelRegistry, NoModelInService, RegistryError,
 from recommender.tier1 import Tier1Engine
 
 from .card import render_card
-from .duration import DEFAULT_TAU_YEARS, fit_tau
+from .duration import DEFAULT_TAU_YEARS
 from .evaluation import CrossValidation, InService, cross_validate, reference_agreement, reference_holdout
 from .observations import ObservationSet, read_observations
-from .pipeline import (TrainedModel, TrainingConfig, build_reference, data_fingerprint, fit, horizon_years,
-                       observation_rows, resolve_tau, study_normalisation)
+from .pipeline import (TrainedModel, TrainingConfig, build_reference, data_fingerprint, fit, fitted_tau,
+                       horizon_years, observation_rows, resolve_tau)
 from .plots import write_plots
 from .promotion import Decision, decide
 
@@ -168,10 +168,6 @@ def run_training(
     holdout = reference_holdout(engine, config)
     agreement, predictions = reference_agreement(trained.model, holdout)
     in_service_agreement = reference_agreement(in_service.model, holdout)[0] if in_service else None
-    tau_fitted = None
-    if observations is not None and len(observations) >= 2:
-        tau_fitted = fit_tau(observations["years"], observations["delta_soc_t_ha_yr_30cm"],
-                             observations["practice"], study_normalisation(observations["study_id"]))
     report = dict(data or {})
     if rows is not None:
         report["tier1_screen"] = rows["tier1_screen"].value_counts().to_dict()
@@ -184,7 +180,7 @@ def run_training(
         cross_validation=cv,
         in_service=in_service.version if in_service else None,
         in_service_agreement=in_service_agreement,
-        tau_fitted_years=tau_fitted,
+        tau_fitted_years=fitted_tau(observations),
         data=report,
         fingerprint=data_fingerprint(reference, observations),
         horizon_years=horizon,

@@ -9,8 +9,8 @@ from recommender.tier1 import ContextKey
 from training.duration import (DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration,
                                to_horizon)
 from training.observations import read_observations, validate_observations
-from training.pipeline import (TARGET, TrainingConfig, build_reference, data_fingerprint, observation_rows, train,
-                               training_weights)
+from training.pipeline import (TARGET, TrainingConfig, build_reference, data_fingerprint, fitted_tau,
+                               observation_rows, resolve_tau, train, training_weights)
 from training.synthetic import synthetic_observations
 
 SMALL = TrainingConfig(draws_per_pair=2, extra_contexts=100, max_iter=20)
@@ -110,7 +110,13 @@ def test_training_is_deterministic_for_a_seed(engine, example, small_reference):
 
 
 def test_fitted_tau_is_used_when_asked(engine, example, small_reference):
-    trained = train(engine, TrainingConfig(**{**SMALL.as_dict(), "tau_years": "fit"}), example, small_reference)
+    config = TrainingConfig(**{**SMALL.as_dict(), "tau_years": "fit"})
+    trained = train(engine, config, example, small_reference)
     assert trained.tau_years == fit_tau(example["years"], example["delta_soc_t_ha_yr_30cm"], example["practice"],
                                         1 / np.sqrt(example.groupby("study_id")["study_id"].transform("size")))
     assert TARGET in observation_rows(example, engine, trained.tau_years)
+    # Without durations nothing bounds tau: the cited default is used, and rates count as 20-year means.
+    undated = example.assign(years=np.nan)
+    assert fitted_tau(undated) is None and resolve_tau(config, undated) == DEFAULT_TAU_YEARS
+    rows = observation_rows(undated, engine, DEFAULT_TAU_YEARS)
+    np.testing.assert_allclose(rows[TARGET], rows["observed_t_c_ha_yr"])
