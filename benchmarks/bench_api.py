@@ -52,8 +52,9 @@ from recommender.tier1 import Tier1Engine
 from recommender.vocabulary import ClimateZone, LandUse, SoilTexture
 from training.default import build_default
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- api:start -->", "<!-- api:end -->"
+sys.path.insert(0, str(Path(__file__).parent))
+from results_file import replace_section  # noqa: E402
+
 README_FARM = {"farm_id": "demo-001", "climate_zone": "warm_temperate_moist", "soil_texture": "silt_loam",
                "land_use": "cropland", "current_practices": ["reduced_tillage"], "area_ha": 12.5}
 CONCURRENCY = 8
@@ -280,14 +281,6 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_results(text: str) -> None:
-    """Replace only the api section of RESULTS.md (other benchmarks own the rest)."""
-    content = RESULTS.read_text(encoding="utf-8")
-    before, rest = content.split(START, 1)
-    _, after = rest.split(END, 1)
-    RESULTS.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each load run (bounded).")
@@ -316,7 +309,7 @@ def main() -> None:
     text = markdown(report)
     print(text)
     if not args.no_write:
-        write_results(text)
+        replace_section("api", text)
 
 
 if __name__ == "__main__":

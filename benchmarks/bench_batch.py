@@ -33,9 +33,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate_farms import generate_farms, write  # noqa: E402
+from results_file import replace_section  # noqa: E402
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- batch:start -->", "<!-- batch:end -->"
 BAD_ROWS = 20
 #: Target of issue 5 for a 1M-farm survey on 2 cores, s and MB.
 TARGET_SECONDS = {"categorical": 15.0, "measured": 60.0}
@@ -166,14 +165,6 @@ def markdown(results: list[dict], rates: dict, loads: tuple[float, float], when:
     return "\n".join(lines)
 
 
-def write_results(text: str) -> None:
-    """Replace the part of RESULTS.md between the batch markers (read, modify, write)."""
-    content = RESULTS.read_text(encoding="utf-8")
-    head, rest = content.split(START, 1)
-    _, tail = rest.split(END, 1)
-    RESULTS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -210,7 +201,7 @@ def main() -> None:
     print(f"rows predicted after deduplication: {100 * rates['predicted_share']:.0f} %")
     text = markdown(results, rates, (load_at_start, os.getloadavg()[0]), when, version)
     if not args.no_write:
-        write_results(text)
+        replace_section("batch", text)
     print(text)
 
 

@@ -52,19 +52,38 @@ def score_candidates(contexts: pd.DataFrame, model: GainModel, engine: Tier1Engi
     return scored.join(practice_table(), on="practice_id")
 
 
+def objective_values(objective: str, expected, p10, middle_cost, cobenefit, farm_best) -> np.ndarray:
+    """The value to rank by (higher is better), from arrays aligned by candidate.
+
+    ``middle_cost`` is the mid-range cost (USD/ha), ``cobenefit`` the summed
+    co-benefit score and ``farm_best`` the best expected gain of each
+    candidate's farm (used by ``balanced``).
+    """
+    if objective == "carbon":
+        return np.asarray(expected)
+    if objective == "robust":
+        return np.asarray(p10)
+    if objective == "cost":
+        return np.asarray(expected) / np.maximum(middle_cost, MIN_COST_USD)
+    if objective == "balanced":
+        best = np.maximum(farm_best, 1e-9)
+        return 0.5 * np.asarray(expected) / best + 0.5 * np.asarray(cobenefit) / MAX_COBENEFIT
+    raise ValueError(f"unknown objective '{objective}'; allowed: {', '.join(OBJECTIVES)}")
+
+
 def objective_score(scored: pd.DataFrame, objective: str) -> np.ndarray:
     """The value to rank by (higher is better) for ``objective``."""
-    if objective == "carbon":
-        return scored["expected"].to_numpy()
-    if objective == "robust":
-        return scored["p10"].to_numpy()
-    if objective == "cost":
-        middle = (scored["usd_ha_min"] + scored["usd_ha_max"]) / 2
-        return (scored["expected"] / np.maximum(middle, MIN_COST_USD)).to_numpy()
-    if objective == "balanced":
-        best = scored.groupby("row")["expected"].transform("max").clip(lower=1e-9)
-        return (0.5 * scored["expected"] / best + 0.5 * scored["cobenefit_score"] / MAX_COBENEFIT).to_numpy()
-    raise ValueError(f"unknown objective '{objective}'; allowed: {', '.join(OBJECTIVES)}")
+    farm_best = (
+        scored.groupby("row")["expected"].transform("max").to_numpy() if objective == "balanced" else None
+    )
+    return objective_values(
+        objective,
+        scored["expected"].to_numpy(),
+        scored["p10"].to_numpy(),
+        ((scored["usd_ha_min"] + scored["usd_ha_max"]) / 2).to_numpy(),
+        scored["cobenefit_score"].to_numpy(),
+        farm_best,
+    )
 
 
 def rank(scored: pd.DataFrame, objective: str = "carbon", top_k: int | None = None) -> pd.DataFrame:

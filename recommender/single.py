@@ -21,7 +21,7 @@ from .catalogue import practice_table
 from .context import FarmContext
 from .model import CATEGORICAL, MISSING
 from .onnx_model import OnnxGainModel
-from .ranking import MAX_COBENEFIT, MIN_COST_USD, OBJECTIVES
+from .ranking import objective_values
 from .recommend import Options, answer_record, recommendation_record
 from .registry import LoadedModel
 from .tier1 import ContextKey, Tier1Engine
@@ -30,8 +30,6 @@ from .tier1 import ContextKey, Tier1Engine
 CONTEXT_CACHE_SIZE = 4096
 #: Answers kept for farms without a measured stock, by (context, options); ~6 kB each.
 ANSWER_CACHE_SIZE = 4096
-#: Selects no Monte Carlo draw: only central values are needed here.
-_CENTRAL = slice(0, 0)
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,6 @@ class SingleFarmRecommender:
         self.engine = engine
         self._excludes = practice_table().attrs["bundle_excludes"]
         self.parts = lru_cache(maxsize=CONTEXT_CACHE_SIZE)(self._parts)
-        self.bundle_change = lru_cache(maxsize=CONTEXT_CACHE_SIZE)(self._bundle_change)
         self.tier1_answers = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
 
     def _parts(self, key: ContextKey) -> ContextParts:
@@ -100,8 +97,8 @@ class SingleFarmRecommender:
         return ContextParts(
             practice_ids=tuple(applicable),
             features=features,
-            relative=np.array([engine.relative_change(key, (p,), _CENTRAL)[0] for p in applicable], float),
-            rate=np.array([engine.rate((p,), _CENTRAL)[0] for p in applicable], float),
+            relative=np.array([engine.central_change(key, (p,))[0] for p in applicable], float),
+            rate=np.array([engine.central_change(key, (p,))[1] for p in applicable], float),
             tier1_stock=float(engine.tier1_stock(key)[0]),
             id_order=np.argsort(np.argsort(np.array(applicable, dtype=object))),
             codes=table["code"].to_numpy(),
@@ -109,24 +106,11 @@ class SingleFarmRecommender:
             cobenefit=table["cobenefit_score"].to_numpy(float),
         )
 
-    def _bundle_change(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
-        """Central Tier 1 relative change and summed rate of a bundle."""
-        return (self.engine.relative_change(key, practice_ids, _CENTRAL)[0],
-                self.engine.rate(practice_ids, _CENTRAL)[0])
-
     @staticmethod
     def _score(objective: str, expected, p10, parts: ContextParts) -> np.ndarray:
         """``ranking.objective_score`` for one farm."""
-        if objective == "carbon":
-            return expected
-        if objective == "robust":
-            return p10
-        if objective == "cost":
-            return expected / np.maximum(parts.middle_cost, MIN_COST_USD)
-        if objective == "balanced":
-            best = max(expected.max(), 1e-9)
-            return 0.5 * expected / best + 0.5 * parts.cobenefit / MAX_COBENEFIT
-        raise ValueError(f"unknown objective '{objective}'; allowed: {', '.join(OBJECTIVES)}")
+        best = expected.max() if expected.size else 0.0
+        return objective_values(objective, expected, p10, parts.middle_cost, parts.cobenefit, best)
 
     def _bundle(self, key: ContextKey, parts: ContextParts, order: np.ndarray, stock: float,
                 tier1_gain, expected, p10, p90, size: int) -> tuple | None:
@@ -141,7 +125,7 @@ class SingleFarmRecommender:
         if not chosen:
             return None
         ids = tuple(parts.practice_ids[i] for i in chosen)
-        relative, rate = self.bundle_change(key, ids)
+        relative, rate = self.engine.central_change(key, ids)
         tier1 = stock * relative + rate
         bundle_expected = tier1 + sum(expected[i] - tier1_gain[i] for i in chosen)
         low = bundle_expected - sum(expected[i] - p10[i] for i in chosen)
