@@ -9,7 +9,7 @@ def test_help_on_every_command():
     runner = CliRunner()
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for name, command in main.commands.items():
+    for name in main.list_commands(None):
         sub = runner.invoke(main, [name, "--help"])
         assert sub.exit_code == 0, name
         assert len(sub.output) > 100, name
