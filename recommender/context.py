@@ -6,7 +6,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .knowledge import load_knowledge_base
+from .knowledge import load_knowledge_base, practice_set_problems
 from .soils import derive_soil_class
 from .vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
@@ -82,27 +82,17 @@ class FarmContext(BaseModel):
     @field_validator("current_practices")
     @classmethod
     def _known_compatible_practices(cls, value: tuple[str, ...], info: ValidationInfo):
-        catalogue = load_knowledge_base().practices
-        unknown = [pid for pid in value if pid not in catalogue]
-        if unknown:
-            raise ValueError(
-                f"unknown practice id(s) {unknown}; allowed: {', '.join(sorted(catalogue))}"
-            )
-        value = tuple(dict.fromkeys(value))
-        for i, first in enumerate(value):
-            for second in value[i + 1 :]:
-                if second in catalogue[first].conflicts_with:
-                    raise ValueError(
-                        f"'{first}' and '{second}' cannot both be current practices: they conflict "
-                        "(a field cannot be under both); keep one"
-                    )
         land_use = info.data.get("land_use")
-        if land_use is not None:
-            misplaced = [pid for pid in value if land_use not in catalogue[pid].land_uses]
-            if misplaced:
-                raise ValueError(
-                    f"practice(s) {misplaced} do not apply to land_use '{land_use.value}'"
-                )
+        problems = practice_set_problems(
+            load_knowledge_base().practices,
+            list(value),
+            None if land_use is None else land_use.value,
+            together="cannot both be current practices",
+        )
+        if problems:
+            # The first problem alone: its "allowed:" list must end the message.
+            raise ValueError(problems[0])
+        value = tuple(dict.fromkeys(value))
         return value
 
     @field_validator("soc_t_ha")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.depth import MAX_DEPTH_CM, MIN_DEPTH_CM, to_reference_depth
-from recommender.knowledge import KnowledgeBase, load_knowledge_base
+from recommender.knowledge import KnowledgeBase, load_knowledge_base, practice_set_problems
 from recommender.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture, allowed
 
@@ -452,21 +452,11 @@ def _current_tuple(value: str | None) -> tuple[str, ...]:
 def _practice_problems(practice, current, land_use, kb: KnowledgeBase) -> tuple[str | None, str | None]:
     """Problems of (``practice``, ``current_practices``) for one distinct row context."""
     catalogue = kb.practices
-    ids = ", ".join(sorted(catalogue))
     current_ids = [p for p in _split(current, CURRENT_SEPARATOR) if p]
-    issues_current = []
-    unknown = [p for p in current_ids if p not in catalogue]
-    if unknown:
-        issues_current.append(f"unknown practice id(s) {unknown}; allowed: {ids}")
-    known_current = list(dict.fromkeys(p for p in current_ids if p in catalogue))
-    for i, first in enumerate(known_current):
-        for second in known_current[i + 1:]:
-            if second in catalogue[first].conflicts_with:
-                issues_current.append(f"'{first}' and '{second}' conflict (a field cannot be under both); keep one")
-    if land_use is not None:
-        misplaced = [p for p in known_current if land_use not in catalogue[p].land_uses]
-        if misplaced:
-            issues_current.append(f"practice(s) {misplaced} do not apply to land_use '{land_use}'")
+    issues_current = practice_set_problems(
+        catalogue, current_ids, land_use, together="cannot both be current practices"
+    )
+    known_current = [p for p in dict.fromkeys(current_ids) if p in catalogue]
 
     issues = []
     if practice is not None:
@@ -474,23 +464,12 @@ def _practice_problems(practice, current, land_use, kb: KnowledgeBase) -> tuple[
         if "" in parts:
             issues.append(f"empty id in the combination; join catalogue ids with '{PRACTICE_SEPARATOR}'")
         parts = [p for p in parts if p]
-        unknown = [p for p in parts if p not in catalogue]
-        if unknown:
-            issues.append(f"unknown practice id(s) {unknown}; allowed: {ids} "
-                          f"(a combination joins ids with '{PRACTICE_SEPARATOR}')")
-        known = [p for p in parts if p in catalogue]
-        if len(set(known)) < len(known):
+        if len(set(parts)) < len(parts):
             issues.append("a practice id is repeated in the combination")
-        known = list(dict.fromkeys(known))
-        for i, first in enumerate(known):
-            for second in known[i + 1:]:
-                if second in catalogue[first].conflicts_with:
-                    issues.append(f"'{first}' and '{second}' conflict and cannot be adopted together")
-        if land_use is not None:
-            misplaced = [p for p in known if land_use not in catalogue[p].land_uses]
-            if misplaced:
-                uses = {p: sorted(u.value for u in catalogue[p].land_uses) for p in misplaced}
-                issues.append(f"practice(s) {misplaced} do not apply to land_use '{land_use}' (they apply to {uses})")
+        issues += practice_set_problems(
+            catalogue, parts, land_use, f" (a combination joins ids with '{PRACTICE_SEPARATOR}')"
+        )
+        known = [p for p in dict.fromkeys(parts) if p in catalogue]
         already = [p for p in known if p in known_current]
         if already:
             issues.append(f"{already} already in current_practices; the observed practice must be a change")

@@ -16,7 +16,15 @@ from .baselines import load_degradation, load_land_uses
 from .climate import load_climate_zones
 from .factors import LEVELS, load_stock_change_factors
 from .method import load_method
-from .practices import COBENEFITS, STATE_LEVELS, Cost, Practice, Rate, load_practices
+from .practices import (
+    COBENEFITS,
+    STATE_LEVELS,
+    Cost,
+    Practice,
+    Rate,
+    load_practices,
+    practice_set_problems,
+)
 from .sources import load_sources
 from .stocks import load_reference_stocks
 from .textures import load_soil_textures
@@ -31,6 +39,7 @@ __all__ = [
     "Practice",
     "Rate",
     "load_knowledge_base",
+    "practice_set_problems",
 ]
 
 

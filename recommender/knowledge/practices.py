@@ -185,3 +185,41 @@ def load_practices(sources: Mapping[str, Any]) -> dict[str, Practice]:
                     "they must conflict."
                 )
     return catalogue
+
+
+def practice_set_problems(
+    catalogue: Mapping[str, Practice],
+    ids: list[str],
+    land_use: str | None,
+    unknown_hint: str = "",
+    together: str = "cannot be adopted together",
+) -> list[str]:
+    """What is wrong with adopting ``ids`` together on a field of ``land_use``.
+
+    Unknown ids (with the allowed ones), pairs that conflict, and practices
+    that do not apply to the land use; an empty list when nothing is wrong.
+    ``together`` says what the ids are (e.g. "cannot both be current practices").
+    One wording for every entry point (farm context, observations, batch).
+    """
+    problems = []
+    unknown = [pid for pid in ids if pid not in catalogue]
+    if unknown:
+        problems.append(
+            f"unknown practice id(s) {unknown}; allowed: {', '.join(sorted(catalogue))}{unknown_hint}"
+        )
+    known = list(dict.fromkeys(pid for pid in ids if pid in catalogue))
+    for i, first in enumerate(known):
+        for second in known[i + 1 :]:
+            if second in catalogue[first].conflicts_with:
+                problems.append(
+                    f"'{first}' and '{second}' conflict and {together} "
+                    "(a field cannot be under both); keep one"
+                )
+    if land_use is not None:
+        misplaced = [pid for pid in known if land_use not in catalogue[pid].land_uses]
+        if misplaced:
+            uses = {pid: sorted(u.value for u in catalogue[pid].land_uses) for pid in misplaced}
+            problems.append(
+                f"practice(s) {misplaced} do not apply to land_use '{land_use}' (they apply to {uses})"
+            )
+    return problems
