@@ -36,6 +36,7 @@ elevation where the site is tropical (montane cannot be told apart).
 import numpy as np
 import pandas as pd
 
+from .knowledge import load_knowledge_base
 from .vocabulary import ClimateZone
 
 TROPICAL_MIN_MAT_C = 18.0
@@ -46,8 +47,6 @@ TROPICAL_MOIST_MIN_MAP_MM = 1000.0
 WARM_TEMPERATE_MIN_MAT_C = 10.0
 COOL_TEMPERATE_MIN_MAT_C = 0.0
 POLAR_MAX_WARMEST_MONTH_C = 10.0
-#: Holdridge (1967): mean annual PET (mm) = 58.93 x mean annual biotemperature (C).
-HOLDRIDGE_PET_MM_PER_C = 58.93
 #: Holdridge biotemperature counts temperatures between 0 and 30 C only.
 BIOTEMPERATURE_RANGE_C = (0.0, 30.0)
 
@@ -55,7 +54,9 @@ BIOTEMPERATURE_RANGE_C = (0.0, 30.0)
 def holdridge_pet_mm(mat_c) -> np.ndarray:
     """Annual PET (mm/yr) from MAT (C) by Holdridge (1967), MAT as biotemperature."""
     biotemperature = np.clip(np.asarray(mat_c, dtype=float), *BIOTEMPERATURE_RANGE_C)
-    return HOLDRIDGE_PET_MM_PER_C * biotemperature
+    # Holdridge (1967): mean annual PET (mm) = coefficient x biotemperature (C);
+    # the coefficient and its source are in recommender/data/method.csv.
+    return load_knowledge_base().method["holdridge_pet_mm_per_c"] * biotemperature
 
 
 def _column(value, size: int) -> np.ndarray:
