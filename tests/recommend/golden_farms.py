@@ -1,0 +1,64 @@
+"""The 300 farms (with their ranking options) of the golden-answer test.
+
+Deterministic and spread over the whole vocabulary: every land use, climate
+zone, objective and bundle size, with and without measured stocks, stated
+soil classes and current practices.
+"""
+
+import random
+
+from pydantic import ValidationError
+
+GOLDEN_FARMS = 300
+OBJECTIVES = ("carbon", "robust", "cost", "balanced")
+ZONES = ("tropical_montane", "tropical_wet", "tropical_moist", "tropical_dry", "warm_temperate_moist",
+         "warm_temperate_dry", "cool_temperate_moist", "cool_temperate_dry", "boreal_moist", "boreal_dry",
+         "polar_moist", "polar_dry")
+TEXTURES = ("sand", "loamy_sand", "sandy_loam", "loam", "silt_loam", "silt", "sandy_clay_loam", "clay_loam",
+            "silty_clay_loam", "sandy_clay", "silty_clay", "clay")
+LAND_USES = ("cropland", "perennial_cropland", "paddy_rice", "grassland")
+DEGRADATION = ("none", "moderate", "severe")
+SOIL_CLASSES = ("HAC", "LAC", "sandy", "spodic", "volcanic", "wetland")
+
+
+def golden_cases(practices_by_land_use: dict[str, list[str]], is_valid) -> list[tuple[dict, dict]]:
+    """``(farm, options)`` pairs; ``is_valid(farm)`` tells a farm the engine accepts.
+
+    ``practices_by_land_use`` lists the catalogue ids that apply to each land use.
+    """
+    rng = random.Random(2026)
+    cases: list[tuple[dict, dict]] = []
+    attempt = 0
+    while len(cases) < GOLDEN_FARMS:
+        attempt += 1
+        n = len(cases)
+        land_use = LAND_USES[n % len(LAND_USES)]
+        farm = {
+            "farm_id": f"golden-{n:03d}",
+            "climate_zone": ZONES[(n // len(LAND_USES) + attempt) % len(ZONES)],
+            "soil_texture": rng.choice(TEXTURES),
+            "land_use": land_use,
+            "degradation": rng.choice(DEGRADATION),
+            "current_practices": rng.sample(practices_by_land_use[land_use],
+                                            rng.choice((0, 0, 1, 1, 2))),
+        }
+        if rng.random() < 0.15:
+            farm["soil_class"] = rng.choice(SOIL_CLASSES)
+        if rng.random() < 0.2:
+            farm["clay_pct"] = round(rng.uniform(1, 60), 1)
+        if rng.random() < 0.5:
+            farm["soc_t_ha"] = round(rng.lognormvariate(3.8, 0.5), 3)
+        if rng.random() < 0.3:
+            farm["area_ha"] = round(rng.uniform(0.5, 200), 2)
+        options = {
+            "objective": OBJECTIVES[n % len(OBJECTIVES)],
+            "top_k": rng.choice((1, 3, 5, 5, 10, 30)),
+            "bundle_size": n % 7,
+            "horizon_years": rng.choice((1.0, 5.0, 20.0, 20.0, 35.0, 100.0)),
+        }
+        try:
+            if is_valid(farm):
+                cases.append((farm, options))
+        except ValidationError:
+            continue
+    return cases

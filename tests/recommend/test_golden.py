@@ -1,0 +1,59 @@
+"""Golden answers: 300 varied farms answered as before the one-core refactor.
+
+``golden_answers.json`` was written by the pre-refactor service path; the
+answers of today's code must equal it to 1e-9 (numbers) and exactly
+(everything else). A deliberate change of the science regenerates the file
+in a commit that says why (``python -m tests.recommend.golden_answers``).
+"""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from recommender.context import FarmContext
+from recommender.recommend import Options
+
+GOLDEN = Path(__file__).with_name("golden_answers.json")
+TOLERANCE = 1e-9
+
+
+def differences(expected, actual, path="") -> list[str]:
+    """Where ``actual`` differs from ``expected`` (numbers beyond the tolerance)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        keys = expected.keys() | actual.keys()
+        return [d for k in sorted(keys) for d in differences(expected.get(k), actual.get(k), f"{path}.{k}")]
+    if isinstance(expected, list) and isinstance(actual, list):
+        if len(expected) != len(actual):
+            return [f"{path}: {len(expected)} items, now {len(actual)}"]
+        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{path}[{i}]")]
+    if isinstance(expected, float) or isinstance(actual, float):
+        if isinstance(expected, (int, float)) and isinstance(actual, (int, float)) \
+                and math.isclose(expected, actual, rel_tol=0, abs_tol=TOLERANCE):
+            return []
+    elif expected == actual:
+        return []
+    return [f"{path}: {expected!r} -> {actual!r}"]
+
+
+@pytest.fixture(scope="module")
+def golden():
+    return json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_golden_answers_unchanged(golden, small_model, engine, monkeypatch):
+    import recommender.recommend
+
+    # Pre-refactor answers round to 6 decimals; the golden file keeps full precision.
+    monkeypatch.setattr(recommender.recommend, "round", lambda x, n=None: x, raising=False)
+    from recommender.reference_set import reference_contexts
+    from recommender.serving import ServedModel
+
+    served = ServedModel.load(small_model, engine, engine.candidates(reference_contexts(engine, extra=0)))
+    found = []
+    for case in golden:
+        answer = dict(served.recommend(FarmContext.model_validate(case["farm"]), Options(**case["options"])))
+        answer.pop("model")
+        found += [f"{case['farm']['farm_id']}{d}" for d in differences(case["answer"], answer)]
+    assert not found, f"{len(found)} differences, first ones:\n" + "\n".join(found[:20])
