@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
-from recommender.serving import ModelService, ServedModel
+from recommender.recommend.service import ModelService, ServedModel
 
 from .settings import Settings
 

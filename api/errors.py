@@ -13,9 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from recommender.registry import RegistryError
-from recommender.tier1 import IncompatiblePracticesError
-from recommender.validation import error_records
+from recommender.model.registry import RegistryError
+from recommender.science.tier1 import IncompatiblePracticesError
+from recommender.inputs.errors import error_records
 
 from .deps import RETRY_AFTER_SECONDS
 

@@ -13,9 +13,9 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from threadpoolctl import threadpool_limits
 
-from recommender.registry import ModelRegistry
-from recommender.serving import ModelService
-from recommender.tier1 import Tier1Engine
+from recommender.model.registry import ModelRegistry
+from recommender.recommend.service import ModelService
+from recommender.science.tier1 import Tier1Engine
 from training.default import build_default
 
 from . import errors

@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from recommender.context import FarmContext
+from recommender.inputs.farm import FarmContext
 from recommender.knowledge.practices import COST_CLASSES
-from recommender.ranking import OBJECTIVES
-from recommender.recommend import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from recommender.recommend.ranking import OBJECTIVES
+from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
 from recommender.vocabulary import Family
 
 EXAMPLE_FARM = FarmContext.model_config["json_schema_extra"]["examples"][0]

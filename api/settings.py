@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from recommender.registry import default_models_dir
+from recommender.model.registry import default_models_dir
 
 
 class Settings(BaseSettings):

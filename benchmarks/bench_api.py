@@ -43,12 +43,12 @@ import numpy as np
 from pydantic import ValidationError
 from threadpoolctl import threadpool_limits
 
-from recommender.context import FarmContext
+from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
-from recommender.recommend import recommend
-from recommender.registry import ModelRegistry, default_models_dir
-from recommender.serving import ModelService
-from recommender.tier1 import Tier1Engine
+from recommender.recommend.records import recommend
+from recommender.model.registry import ModelRegistry, default_models_dir
+from recommender.recommend.service import ModelService
+from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import ClimateZone, LandUse, SoilTexture
 from training.default import build_default
 

@@ -80,12 +80,12 @@ def predict_rates(survey: Path, models_dir: Path, rows: int = 200_000) -> dict:
     """Raw predict rates (rows/s) on the candidate rows of the survey's first farms,
     and the share of rows batch scoring predicts after deduplication."""
     from recommender.batch.ids import SeenIds
-    from recommender.batch.prediction import DistinctRowsModel, onnx_residuals
+    from recommender.model.distinct_rows import DistinctRowsModel, onnx_residuals
     from recommender.batch.reading import read_chunks
     from recommender.batch.validation import validate_chunk
-    from recommender.onnx_model import OnnxGainModel
-    from recommender.registry import ModelRegistry
-    from recommender.tier1 import Tier1Engine
+    from recommender.model.onnx import OnnxGainModel
+    from recommender.model.registry import ModelRegistry
+    from recommender.science.tier1 import Tier1Engine
     from threadpoolctl import threadpool_limits
 
     model = ModelRegistry(models_dir).load().model
@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
     args = parser.parse_args()
 
-    from recommender.registry import ModelRegistry, default_models_dir
+    from recommender.model.registry import ModelRegistry, default_models_dir
     from training.default import build_default
 
     models_dir = args.models_dir or default_models_dir()

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from recommender.registry import ModelRegistry, library_versions
-from recommender.tier1 import Tier1Engine
+from recommender.model.registry import ModelRegistry, library_versions
+from recommender.science.tier1 import Tier1Engine
 from training.card import METHOD_NAMES, markdown_table
 from training.datasets.soilhealthdb import convert
 from training.evaluation import cross_validate

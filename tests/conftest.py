@@ -8,7 +8,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 from recommender.knowledge import load_knowledge_base  # noqa: E402
-from recommender.tier1 import Tier1Engine  # noqa: E402
+from recommender.science.tier1 import Tier1Engine  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +24,9 @@ def engine(kb):
 @pytest.fixture(scope="session")
 def small_registry(tmp_path_factory, engine):
     """A registry holding a small model in service (fast to fit; for tests only)."""
-    from recommender.model import fit_gain_model
-    from recommender.reference_set import reference_set
-    from recommender.registry import ModelRegistry
+    from recommender.model.gain_model import fit_gain_model
+    from recommender.model.reference_set import reference_set
+    from recommender.model.registry import ModelRegistry
 
     data = reference_set(engine, seed=0, draws_per_pair=4, extra_contexts=300)
     model = fit_gain_model(data, data["gain_t_c_ha_yr"].to_numpy(), max_iter=40)

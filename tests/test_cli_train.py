@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from recommender.cli import main
-from recommender.registry import ModelRegistry
+from recommender.model.registry import ModelRegistry
 from training.pipeline import TrainingConfig
 from training.promotion import RULES, Rule
 from training.synthetic import synthetic_observations

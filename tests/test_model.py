@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.model import MISSING, feature_frame
-from recommender.registry import ModelRegistry
+from recommender.model.gain_model import MISSING, feature_frame
+from recommender.model.registry import ModelRegistry
 from training.default import build_default
 from training.evaluation import reference_agreement, reference_holdout
 from training.pipeline import TrainingConfig

@@ -5,9 +5,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
 
-from recommender.model import CATEGORICAL, GainModel, fit_gain_model
-from recommender.onnx_model import OnnxConversionError, OnnxGainModel
-from recommender.reference_set import reference_contexts
+from recommender.model.gain_model import CATEGORICAL, GainModel, fit_gain_model
+from recommender.model.onnx import OnnxConversionError, OnnxGainModel
+from recommender.model.reference_set import reference_contexts
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import itertools
 import numpy as np
 import pytest
 
-from recommender.catalogue import practice_table
-from recommender.context import FarmContext
-from recommender.ranking import best_bundles, contexts_frame, rank, score_candidates
+from recommender.knowledge.catalogue import practice_table
+from recommender.inputs.farm import FarmContext
+from recommender.recommend.ranking import best_bundles, contexts_frame, rank, score_candidates
 
 FARMS = [
     FarmContext(climate_zone="warm_temperate_moist", soil_texture="silt_loam", land_use="cropland",

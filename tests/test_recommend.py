@@ -1,5 +1,5 @@
-from recommender.context import FarmContext
-from recommender.recommend import Options, recommend
+from recommender.inputs.farm import FarmContext
+from recommender.recommend.records import Options, recommend
 
 FARM = FarmContext(farm_id="demo-001", climate_zone="warm_temperate_moist", soil_texture="silt_loam",
                    land_use="cropland", current_practices=["reduced_tillage"], area_ha=12.5)

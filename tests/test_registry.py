@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from recommender.registry import (MANIFEST, POINTER, ModelRegistry, NoModelInService, RegistryError,
+from recommender.model.registry import (MANIFEST, POINTER, ModelRegistry, NoModelInService, RegistryError,
                                   default_models_dir)
 
 

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from recommender.recommend import Options
-from recommender.registry import ModelRegistry
-from recommender.serving import ModelService
+from recommender.recommend.records import Options
+from recommender.model.registry import ModelRegistry
+from recommender.recommend.service import ModelService
 
 
 @pytest.fixture

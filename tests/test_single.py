@@ -6,11 +6,11 @@ import random
 import pytest
 from pydantic import ValidationError
 
-from recommender.context import FarmContext
+from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
-from recommender.onnx_model import OnnxGainModel
-from recommender.recommend import Options, recommend
-from recommender.single import SingleFarmRecommender
+from recommender.model.onnx import OnnxGainModel
+from recommender.recommend.records import Options, recommend
+from recommender.recommend.single import SingleFarmRecommender
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 

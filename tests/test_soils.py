@@ -1,4 +1,4 @@
-from recommender.soils import derive_soil_class
+from recommender.inputs.soils import derive_soil_class
 
 
 def test_sandy_textures_are_sandy_unless_clay_says_otherwise(kb):

@@ -1,4 +1,4 @@
-from recommender.state import State, apply_practices, baseline_state
+from recommender.science.state import State, apply_practices, baseline_state
 
 
 def test_baselines(kb):

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from recommender.context import FarmContext
-from recommender.tier1 import ContextKey, IncompatiblePracticesError
+from recommender.inputs.farm import FarmContext
+from recommender.science.tier1 import ContextKey, IncompatiblePracticesError
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 WORKED = FarmContext(
@@ -94,7 +94,7 @@ def test_current_practices_and_conflicts_are_excluded(engine):
 
 
 def test_results_are_deterministic(kb):
-    from recommender.tier1 import Tier1Engine
+    from recommender.science.tier1 import Tier1Engine
 
     a = Tier1Engine(kb, seed=7).assess(WORKED)
     b = Tier1Engine(kb, seed=7).assess(WORKED)

@@ -9,8 +9,8 @@ reference set.
 
 import logging
 
-from recommender.registry import ModelRegistry
-from recommender.tier1 import Tier1Engine
+from recommender.model.registry import ModelRegistry
+from recommender.science.tier1 import Tier1Engine
 
 from .pipeline import TrainingConfig
 from .retrain import run_training, save_outcome

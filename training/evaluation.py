@@ -47,9 +47,9 @@ from sklearn.metrics import ndcg_score, r2_score
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from recommender.model import GainModel
-from recommender.reference_set import reference_set
-from recommender.tier1 import Tier1Engine
+from recommender.model.gain_model import GainModel
+from recommender.model.reference_set import reference_set
+from recommender.science.tier1 import Tier1Engine
 
 from .duration import to_horizon
 from .pipeline import TARGET, TrainingConfig, fit, horizon_years, observation_rows, predict_over_duration, resolve_tau

@@ -25,9 +25,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.depth import MAX_DEPTH_CM, MIN_DEPTH_CM, to_reference_depth
+from recommender.science.depth import MAX_DEPTH_CM, MIN_DEPTH_CM, to_reference_depth
 from recommender.knowledge import KnowledgeBase, load_knowledge_base, practice_set_problems
-from recommender.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
+from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture, allowed
 
 

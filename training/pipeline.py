@@ -47,9 +47,9 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from recommender.model import CATEGORICAL, NUMERIC, GainModel, fit_gain_model
-from recommender.reference_set import reference_set
-from recommender.tier1 import QUANTILES, ContextKey, Tier1Engine
+from recommender.model.gain_model import CATEGORICAL, NUMERIC, GainModel, fit_gain_model
+from recommender.model.reference_set import reference_set
+from recommender.science.tier1 import QUANTILES, ContextKey, Tier1Engine
 
 from .duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, to_duration, to_horizon
 

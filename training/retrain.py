@@ -24,8 +24,8 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from recommender.registry import ModelRegistry, NoModelInService, RegistryError, sha256_of
-from recommender.tier1 import Tier1Engine
+from recommender.model.registry import ModelRegistry, NoModelInService, RegistryError, sha256_of
+from recommender.science.tier1 import Tier1Engine
 
 from .card import render_card
 from .duration import DEFAULT_TAU_YEARS

@@ -11,7 +11,7 @@ learns from observations must find the zone's multiplier; Tier 1 cannot.
 import numpy as np
 import pandas as pd
 
-from recommender.tier1 import Tier1Engine
+from recommender.science.tier1 import Tier1Engine
 
 from .duration import DEFAULT_TAU_YEARS, to_duration
 from .observations import validate_observations

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from recommender.catalogue import practice_records
+from recommender.knowledge.catalogue import practice_records
 
 from ..schemas import Practice
 

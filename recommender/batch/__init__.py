@@ -13,10 +13,10 @@ The pieces, from the edges to the core:
   imported on demand: it loads Dask) run it.
 """
 
-from .local import score_local
-from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored, chunk_scorer, score_contexts
-from .validation import REJECT_SCHEMA, SurveyError, validate_chunk
-from .writing import Counts, Destinations, destinations
+from recommender.batch.local import score_local
+from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored, chunk_scorer, score_contexts
+from recommender.batch.validation import REJECT_SCHEMA, SurveyError, validate_chunk
+from recommender.batch.writing import Counts, Destinations, destinations
 
 __all__ = [
     "REJECT_SCHEMA",

@@ -34,14 +34,14 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
-from ..model import GainModel
-from ..recommend import Options
-from ..tier1 import Tier1Engine
-from .ids import KnownDuplicates, id_hashes
-from .reading import parquet_files, survey_columns, survey_format, to_frame
-from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
-from .validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
-from .writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, write_table
+from recommender.model.gain_model import GainModel
+from recommender.recommend.records import Options
+from recommender.science.tier1 import Tier1Engine
+from recommender.batch.ids import KnownDuplicates, id_hashes
+from recommender.batch.reading import parquet_files, survey_columns, survey_format, to_frame
+from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
+from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
+from recommender.batch.writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, write_table
 
 #: Bytes of CSV per partition for each row asked for by ``chunk_size``
 #: (survey rows are 60-120 bytes).

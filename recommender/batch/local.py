@@ -12,11 +12,11 @@ from typing import Callable
 import pandas as pd
 from tqdm import tqdm
 
-from .ids import SeenIds
-from .reading import read_chunks, survey_columns, survey_rows
-from .scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored
-from .validation import REJECT_SCHEMA, check_columns, validate_chunk
-from .writing import ChunkedOutputs, Counts, Destinations
+from recommender.batch.ids import SeenIds
+from recommender.batch.reading import read_chunks, survey_columns, survey_rows
+from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored
+from recommender.batch.validation import REJECT_SCHEMA, check_columns, validate_chunk
+from recommender.batch.writing import ChunkedOutputs, Counts, Destinations
 
 DEFAULT_CHUNK_ROWS = 100_000
 

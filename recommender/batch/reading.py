@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .validation import INPUT_COLUMNS, PRACTICE_SEPARATOR, SurveyError
+from recommender.batch.validation import INPUT_COLUMNS, PRACTICE_SEPARATOR, SurveyError
 
 FORMATS = {".csv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
 #: Bytes the CSV reader parses at a time (larger blocks parse faster; a chunk

@@ -23,15 +23,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..explain import rationale, tier1_drivers
-from ..catalogue import practice_table
-from ..knowledge import COBENEFITS, load_knowledge_base
-from ..model import GainModel
-from ..ranking import best_bundles, rank, score_candidates
-from ..recommend import Options
-from ..tier1 import ContextKey, Tier1Engine
-from .keys import distinct
-from .prediction import DistinctRowsModel, batch_model
+from recommender.recommend.explain import rationale, tier1_drivers
+from recommender.knowledge.catalogue import practice_table
+from recommender.knowledge import COBENEFITS, load_knowledge_base
+from recommender.model.gain_model import GainModel
+from recommender.recommend.ranking import best_bundles, rank, score_candidates
+from recommender.recommend.records import Options
+from recommender.science.tier1 import ContextKey, Tier1Engine
+from recommender.batch.keys import distinct
+from recommender.model.distinct_rows import DistinctRowsModel, batch_model
 
 CONTEXT_FIELDS = list(ContextKey._fields)
 CAVEAT_SEPARATOR = " | "

@@ -30,12 +30,12 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import ValidationError
 
-from ..context import FarmContext
-from ..soils import SANDY_MAX_CLAY_PCT
-from ..tier1 import ContextKey
-from ..validation import error_records
-from .ids import id_hashes
-from .keys import distinct
+from recommender.inputs.farm import FarmContext
+from recommender.inputs.soils import SANDY_MAX_CLAY_PCT
+from recommender.science.tier1 import ContextKey
+from recommender.inputs.errors import error_records
+from recommender.batch.ids import id_hashes
+from recommender.batch.keys import distinct
 
 #: Text columns, in the order their problems are reported.
 TEXT_COLUMNS = ("farm_id", "climate_zone", "soil_texture", "soil_class", "land_use", "degradation",

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from ..context import FarmContext
-from ..tier1 import Tier1Engine
-from ..validation import describe
-from ._output import echo_json, echo_table
+from recommender.inputs.farm import FarmContext
+from recommender.science.tier1 import Tier1Engine
+from recommender.inputs.errors import describe
+from recommender.cli._output import echo_json, echo_table
 
 
 def read_farm(path: Path) -> FarmContext:

@@ -2,8 +2,8 @@
 
 import click
 
-from ..catalogue import practice_records
-from ._output import echo_json, echo_table
+from recommender.knowledge.catalogue import practice_records
+from recommender.cli._output import echo_json, echo_table
 
 COLUMNS = ["id", "family", "land_uses", "effect", "cost", "years_to_saturation"]
 

@@ -6,13 +6,13 @@ import click
 
 from training.default import build_default
 
-from ..ranking import OBJECTIVES
-from ..recommend import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
-from ..registry import ModelRegistry, default_models_dir
-from ..serving import ModelService
-from ..tier1 import Tier1Engine
-from ._output import echo_json, echo_table
-from .assess import read_farm
+from recommender.recommend.ranking import OBJECTIVES
+from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from recommender.model.registry import ModelRegistry, default_models_dir
+from recommender.recommend.service import ModelService
+from recommender.science.tier1 import Tier1Engine
+from recommender.cli._output import echo_json, echo_table
+from recommender.cli.assess import read_farm
 
 
 @click.command()

@@ -7,14 +7,14 @@ import click
 
 from training.default import build_default
 
-from ..batch.local import DEFAULT_CHUNK_ROWS, score_local
-from ..batch.scoring import chunk_scorer
-from ..batch.validation import SurveyError
-from ..batch.writing import FORMATS, destinations
-from ..ranking import OBJECTIVES
-from ..recommend import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
-from ..registry import ModelRegistry, RegistryError, default_models_dir
-from ..tier1 import Tier1Engine
+from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
+from recommender.batch.scoring import chunk_scorer
+from recommender.batch.validation import SurveyError
+from recommender.batch.writing import FORMATS, destinations
+from recommender.recommend.ranking import OBJECTIVES
+from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
+from recommender.science.tier1 import Tier1Engine
 
 
 @click.command()
@@ -78,7 +78,7 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
     try:
         loaded = ModelRegistry(models_dir or default_models_dir()).load_or_build(build_default)
         if engine == "dask":
-            from ..batch.distributed import Settings, score_dask  # imports Dask only when used
+            from recommender.batch.distributed import Settings, score_dask  # imports Dask only when used
 
             logging.getLogger("distributed").setLevel(logging.WARNING)
 

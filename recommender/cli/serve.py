@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..registry import MODELS_DIR_ENV
+from recommender.model.registry import MODELS_DIR_ENV
 
 #: Native thread pools limited per worker, before any worker starts them.
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")

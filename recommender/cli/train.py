@@ -12,8 +12,8 @@ from training.observations import ObservationError
 from training.pipeline import TrainingConfig
 from training.retrain import RetrainResult, retrain
 
-from ..registry import ModelRegistry, RegistryError, default_models_dir
-from ._output import echo_table
+from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
+from recommender.cli._output import echo_table
 
 #: Exit status when ``--promote`` was asked but the not-worse rule refused it.
 EXIT_NOT_PROMOTED = 3

@@ -11,12 +11,12 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ._tables import KnowledgeBaseError
-from .baselines import load_degradation, load_land_uses
-from .climate import load_climate_zones
-from .factors import LEVELS, load_stock_change_factors
-from .method import load_method
-from .practices import (
+from recommender.knowledge._tables import KnowledgeBaseError
+from recommender.knowledge.baselines import load_degradation, load_land_uses
+from recommender.knowledge.climate import load_climate_zones
+from recommender.knowledge.factors import LEVELS, load_stock_change_factors
+from recommender.knowledge.method import load_method
+from recommender.knowledge.practices import (
     COBENEFITS,
     STATE_LEVELS,
     Cost,
@@ -25,9 +25,9 @@ from .practices import (
     load_practices,
     practice_set_problems,
 )
-from .sources import load_sources
-from .stocks import load_reference_stocks
-from .textures import load_soil_textures
+from recommender.knowledge.sources import load_sources
+from recommender.knowledge.stocks import load_reference_stocks
+from recommender.knowledge.textures import load_soil_textures
 
 __all__ = [
     "COBENEFITS",

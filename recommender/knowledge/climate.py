@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ..vocabulary import ClimateZone, FactorRegion
-from ._tables import KnowledgeBaseError, read_table, require_values
+from recommender.vocabulary import ClimateZone, FactorRegion
+from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
 
 NAME = "climate_zones.csv"
 COLUMNS = {

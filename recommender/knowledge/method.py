@@ -3,7 +3,7 @@
 from types import MappingProxyType
 from typing import Mapping
 
-from ._tables import KnowledgeBaseError, read_table
+from recommender.knowledge._tables import KnowledgeBaseError, read_table
 
 NAME = "method.csv"
 REQUIRED = ("transition_years", "target_fraction_per_year", "co2_per_c", "reference_depth_cm")

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..vocabulary import ClimateZone, Degradation, Family, LandUse
-from ._tables import KnowledgeBaseError, read_yaml
-from .factors import LEVELS
+from recommender.vocabulary import ClimateZone, Degradation, Family, LandUse
+from recommender.knowledge._tables import KnowledgeBaseError, read_yaml
+from recommender.knowledge.factors import LEVELS
 
 NAME = "practices.yaml"
 

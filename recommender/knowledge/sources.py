@@ -1,6 +1,6 @@
 """The bibliography every figure of the knowledge base points to."""
 
-from ._tables import KnowledgeBaseError, read_yaml
+from recommender.knowledge._tables import KnowledgeBaseError, read_yaml
 
 NAME = "sources.yaml"
 

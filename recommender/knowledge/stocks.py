@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ..vocabulary import ClimateZone, SoilClass
-from ._tables import KnowledgeBaseError, read_table, require_values
+from recommender.vocabulary import ClimateZone, SoilClass
+from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
 
 NAME = "reference_stocks.csv"
 COLUMNS = {

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from ..vocabulary import SoilTexture
-from ._tables import KnowledgeBaseError, read_table, require_values
+from recommender.vocabulary import SoilTexture
+from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
 
 NAME = "soil_textures.csv"
 

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from recommender.registry import ModelRegistry
+from recommender.model.registry import ModelRegistry
 
 LOOP_LIMIT_SECONDS = 30
 

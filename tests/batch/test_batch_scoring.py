@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from recommender.batch.ids import SeenIds
-from recommender.batch.prediction import DistinctRowsModel
+from recommender.model.distinct_rows import DistinctRowsModel
 from recommender.batch.scoring import ROW_COLUMNS, SUMMARY_COLUMNS, chunk_scorer
 from recommender.batch.validation import validate_chunk
-from recommender.context import FarmContext
-from recommender.recommend import Options, recommend
+from recommender.inputs.farm import FarmContext
+from recommender.recommend.records import Options, recommend
 
 
 def _contexts(survey):

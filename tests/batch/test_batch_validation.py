@@ -12,8 +12,8 @@ from recommender.batch.validation import (
     check_columns,
     validate_chunk,
 )
-from recommender.context import FarmContext
-from recommender.tier1 import ContextKey
+from recommender.inputs.farm import FarmContext
+from recommender.science.tier1 import ContextKey
 
 from batch_survey import BAD
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender.context import FarmContext
-from recommender.recommend import Options
+from recommender.inputs.farm import FarmContext
+from recommender.recommend.records import Options
 
 GOLDEN = Path(__file__).with_name("golden_answers.json")
 TOLERANCE = 1e-9
@@ -43,12 +43,12 @@ def golden():
 
 
 def test_golden_answers_unchanged(golden, small_model, engine, monkeypatch):
-    import recommender.recommend
+    import recommender.recommend.records
 
     # Pre-refactor answers round to 6 decimals; the golden file keeps full precision.
-    monkeypatch.setattr(recommender.recommend, "round", lambda x, n=None: x, raising=False)
-    from recommender.reference_set import reference_contexts
-    from recommender.serving import ServedModel
+    monkeypatch.setattr(recommender.recommend.records, "round", lambda x, n=None: x, raising=False)
+    from recommender.model.reference_set import reference_contexts
+    from recommender.recommend.service import ServedModel
 
     served = ServedModel.load(small_model, engine, engine.candidates(reference_contexts(engine, extra=0)))
     found = []

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.climate import holdridge_pet_mm, ipcc_climate_zone
+from recommender.inputs.climate_zone import holdridge_pet_mm, ipcc_climate_zone
 from recommender.vocabulary import ClimateZone
 
 

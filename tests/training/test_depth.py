@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from recommender.depth import (
+from recommender.science.depth import (
     MAX_DEPTH_CM,
     MIN_DEPTH_CM,
     cumulative_fraction,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.depth import to_reference_depth
+from recommender.science.depth import to_reference_depth
 from training.observations import (
     COLUMNS,
     OUTPUT_COLUMNS,

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.model import CATEGORICAL, NUMERIC
-from recommender.tier1 import ContextKey
+from recommender.model.gain_model import CATEGORICAL, NUMERIC
+from recommender.science.tier1 import ContextKey
 from training.duration import (DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration,
                                to_horizon)
 from training.observations import read_observations, validate_observations

@@ -67,8 +67,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.climate import MONTANE_MIN_ELEVATION_M, ipcc_climate_zone
-from recommender.depth import (
+from recommender.inputs.climate_zone import MONTANE_MIN_ELEVATION_M, ipcc_climate_zone
+from recommender.science.depth import (
     MAX_DEPTH_CM,
     MIN_DEPTH_CM,
     cumulative_fraction,
@@ -77,8 +77,8 @@ from recommender.depth import (
     reference_depth_cm,
 )
 from recommender.knowledge import load_knowledge_base
-from recommender.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
-from recommender.tier1 import Tier1Engine
+from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
+from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import LandUse, SoilTexture
 
 from ..observations import validate_observations

@@ -20,11 +20,11 @@ from typing import Iterable, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from .context import FarmContext
-from .knowledge import KnowledgeBase, load_knowledge_base
-from .state import State, apply_practices, baseline_state
-from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, make_draws
-from .vocabulary import Degradation, LandUse
+from recommender.inputs.farm import FarmContext
+from recommender.knowledge import KnowledgeBase, load_knowledge_base
+from recommender.science.state import State, apply_practices, baseline_state
+from recommender.science.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, make_draws
+from recommender.vocabulary import Degradation, LandUse
 
 QUANTILES = (10, 90)
 

@@ -29,7 +29,7 @@ from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from .model import CATEGORICAL, NUMERIC, GainModel, feature_frame
+from recommender.model.gain_model import CATEGORICAL, NUMERIC, GainModel, feature_frame
 
 OUTPUTS = ("expected", "low", "high")
 #: Main ONNX opset of the graph; ``TreeEnsemble`` needs ai.onnx.ml opset 5.

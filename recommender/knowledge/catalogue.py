@@ -6,8 +6,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .knowledge import Practice, load_knowledge_base
-from .state import ORDER
+from recommender.knowledge import Practice, load_knowledge_base
+from recommender.science.state import ORDER
 
 
 def practice_record(practice: Practice) -> dict:

@@ -12,8 +12,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .tier1 import ContextKey, Tier1Engine
-from .vocabulary import Degradation, LandUse
+from recommender.science.tier1 import ContextKey, Tier1Engine
+from recommender.vocabulary import Degradation, LandUse
 
 CONTEXT_COLUMNS = list(ContextKey._fields) + ["soc_t_ha"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .knowledge import KnowledgeBase
+from recommender.knowledge import KnowledgeBase
 
 DEFAULT_SEED = 2019
 DEFAULT_DRAWS = 2000

@@ -14,8 +14,8 @@ Rule (IPCC 2019 Refinement Vol. 4 Ch. 3 Annex 3A.5 definitions):
    cannot be told from texture and must be stated.
 """
 
-from .knowledge import KnowledgeBase
-from .vocabulary import ClimateZone, SoilClass, SoilTexture
+from recommender.knowledge import KnowledgeBase
+from recommender.vocabulary import ClimateZone, SoilClass, SoilTexture
 
 SANDY_MIN_SAND_PCT = 70.0
 SANDY_MAX_CLAY_PCT = 8.0

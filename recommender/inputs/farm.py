@@ -6,9 +6,9 @@ from typing import Annotated
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .knowledge import load_knowledge_base, practice_set_problems
-from .soils import derive_soil_class
-from .vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
+from recommender.knowledge import load_knowledge_base, practice_set_problems
+from recommender.inputs.soils import derive_soil_class
+from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 
 #: Smallest measured stock accepted, t C/ha (0-30 cm); even hyper-arid soils hold more.

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from typing import Sequence
 
-from .context import FarmContext
-from .explain import rationale, tier1_drivers
-from .registry import LoadedModel
-from .ranking import best_bundles, contexts_frame, rank, score_candidates
-from .tier1 import ContextKey, Tier1Engine
+from recommender.inputs.farm import FarmContext
+from recommender.recommend.explain import rationale, tier1_drivers
+from recommender.model.registry import LoadedModel
+from recommender.recommend.ranking import best_bundles, contexts_frame, rank, score_candidates
+from recommender.science.tier1 import ContextKey, Tier1Engine
 
 
 #: Accepted ranges of the options (inclusive), shared by the API and the CLI.

@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 
 import joblib
 
-from .model import GainModel
+from recommender.model.gain_model import GainModel
 
 log = logging.getLogger(__name__)
 

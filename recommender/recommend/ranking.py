@@ -19,11 +19,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .catalogue import practice_table
-from .context import FarmContext
-from .knowledge import COBENEFITS
-from .model import GainModel, ordered_prediction
-from .tier1 import ContextKey, Tier1Engine
+from recommender.knowledge.catalogue import practice_table
+from recommender.inputs.farm import FarmContext
+from recommender.knowledge import COBENEFITS
+from recommender.model.gain_model import GainModel, ordered_prediction
+from recommender.science.tier1 import ContextKey, Tier1Engine
 
 OBJECTIVES = ("carbon", "robust", "cost", "balanced")
 MIN_COST_USD = 1.0

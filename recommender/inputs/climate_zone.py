@@ -36,8 +36,8 @@ elevation where the site is tropical (montane cannot be told apart).
 import numpy as np
 import pandas as pd
 
-from .knowledge import load_knowledge_base
-from .vocabulary import ClimateZone
+from recommender.knowledge import load_knowledge_base
+from recommender.vocabulary import ClimateZone
 
 TROPICAL_MIN_MAT_C = 18.0
 TROPICAL_MAX_FROST_DAYS = 7.0

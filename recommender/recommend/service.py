@@ -20,14 +20,14 @@ import pandas as pd
 from pydantic import ValidationError
 from threadpoolctl import threadpool_limits
 
-from .context import FarmContext
-from .onnx_model import OnnxConversionError, OnnxGainModel
-from .recommend import Options
-from .reference_set import reference_contexts
-from .registry import LoadedModel, ModelRegistry
-from .single import SingleFarmRecommender
-from .tier1 import Tier1Engine
-from .validation import error_records
+from recommender.inputs.farm import FarmContext
+from recommender.model.onnx import OnnxConversionError, OnnxGainModel
+from recommender.recommend.records import Options
+from recommender.model.reference_set import reference_contexts
+from recommender.model.registry import LoadedModel, ModelRegistry
+from recommender.recommend.single import SingleFarmRecommender
+from recommender.science.tier1 import Tier1Engine
+from recommender.inputs.errors import error_records
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from ..model import CATEGORICAL, NUMERIC, GainModel, feature_frame, ordered_prediction
-from ..onnx_model import OUTPUTS, OnnxConversionError, OnnxGainModel
-from ..reference_set import reference_contexts
-from ..serving import PARITY_TOLERANCE
-from ..tier1 import Tier1Engine
-from .keys import distinct
+from recommender.model.gain_model import CATEGORICAL, NUMERIC, GainModel, feature_frame, ordered_prediction
+from recommender.model.onnx import OUTPUTS, OnnxConversionError, OnnxGainModel
+from recommender.model.reference_set import reference_contexts
+from recommender.recommend.service import PARITY_TOLERANCE
+from recommender.science.tier1 import Tier1Engine
+from recommender.batch.keys import distinct
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .knowledge._tables import KnowledgeBaseError, read_table, require_values
-from .knowledge.method import load_method
-from .vocabulary import LandUse, allowed
+from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
+from recommender.knowledge.method import load_method
+from recommender.vocabulary import LandUse, allowed
 
 NAME = "depth_distribution.csv"
 #: Shallower samples are refused: the factor exceeds ~4.5 below 5 cm, so the

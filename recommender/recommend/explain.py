@@ -2,8 +2,8 @@
 
 from functools import lru_cache
 
-from .state import apply_practices
-from .tier1 import ContextKey, Tier1Engine
+from recommender.science.state import apply_practices
+from recommender.science.tier1 import ContextKey, Tier1Engine
 
 
 @lru_cache(maxsize=65536)

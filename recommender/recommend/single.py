@@ -17,14 +17,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from .catalogue import practice_table
-from .context import FarmContext
-from .model import CATEGORICAL, MISSING
-from .onnx_model import OnnxGainModel
-from .ranking import objective_values
-from .recommend import Options, answer_record, recommendation_record
-from .registry import LoadedModel
-from .tier1 import ContextKey, Tier1Engine
+from recommender.knowledge.catalogue import practice_table
+from recommender.inputs.farm import FarmContext
+from recommender.model.gain_model import CATEGORICAL, MISSING
+from recommender.model.onnx import OnnxGainModel
+from recommender.recommend.ranking import objective_values
+from recommender.recommend.records import Options, answer_record, recommendation_record
+from recommender.model.registry import LoadedModel
+from recommender.science.tier1 import ContextKey, Tier1Engine
 
 #: Distinct categorical contexts kept; one entry is a few kB.
 CONTEXT_CACHE_SIZE = 4096

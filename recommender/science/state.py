@@ -13,8 +13,8 @@ apply depend on the land use (IPCC 2019 Vol. 4 Ch. 5 and 6):
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
-from .knowledge import KnowledgeBase, Practice
-from .vocabulary import Degradation, LandUse
+from recommender.knowledge import KnowledgeBase, Practice
+from recommender.vocabulary import Degradation, LandUse
 
 #: Ordinal dimensions: when two practices set one, the higher level holds.
 ORDER = {
