@@ -2,7 +2,7 @@
 
 Validation errors are HTTP 422 ``{"detail": [{"field", "problem",
 "allowed"}]}``, the same records the CLI and batch scoring give; the
-library's own exceptions become 409 / 422 / 503 with their message. Nothing
+library's own exceptions become 422 / 503 with their message. Nothing
 a client sends should produce a 500.
 """
 
@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from recommender.model.registry import RegistryError
-from recommender.science.tier1 import IncompatiblePracticesError
 from recommender.inputs.errors import error_records
 
 from .deps import RETRY_AFTER_SECONDS
@@ -50,10 +49,6 @@ async def _library_invalid(request: Request, error: ValidationError) -> JSONResp
     return _unprocessable(error_records(error))
 
 
-async def _incompatible(request: Request, error: IncompatiblePracticesError) -> JSONResponse:
-    return JSONResponse({"detail": str(error)}, status_code=HTTPStatus.CONFLICT)
-
-
 async def _registry(request: Request, error: RegistryError) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=HTTPStatus.SERVICE_UNAVAILABLE,
                         headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -63,5 +58,4 @@ def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(ValidationError, _library_invalid)
-    app.add_exception_handler(IncompatiblePracticesError, _incompatible)
     app.add_exception_handler(RegistryError, _registry)

@@ -16,7 +16,6 @@ from threadpoolctl import threadpool_limits
 from recommender.model.registry import ModelRegistry
 from recommender.recommend.service import ModelService
 from recommender.science.tier1 import Tier1Engine
-from training.default import build_default
 
 from . import errors
 from .deps import require_api_key
@@ -27,6 +26,13 @@ from .settings import Settings
 
 #: Seconds shutdown waits for the model follower (a first-run build is not waited for).
 _FOLLOWER_JOIN_SECONDS = 5
+
+
+def build_default(registry: ModelRegistry) -> str:
+    """Build the default model (first run only); training code is imported here, when needed."""
+    from training.default import build_default as build
+
+    return build(registry)
 
 
 @asynccontextmanager

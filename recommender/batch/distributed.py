@@ -35,7 +35,7 @@ from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
 from recommender.model.gain_model import GainModel
-from recommender.recommend.records import Options
+from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
 from recommender.batch.ids import KnownDuplicates, id_hashes
 from recommender.batch.reading import parquet_files, survey_columns, survey_format, to_frame

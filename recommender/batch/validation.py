@@ -32,10 +32,10 @@ from pydantic import ValidationError
 
 from recommender.inputs.farm import FarmContext
 from recommender.inputs.soils import SANDY_MAX_CLAY_PCT
-from recommender.science.tier1 import ContextKey
+from recommender.inputs.farm import ContextKey
 from recommender.inputs.errors import error_records
 from recommender.batch.ids import id_hashes
-from recommender.batch.keys import distinct
+from recommender.arrays import distinct
 
 #: Text columns, in the order their problems are reported.
 TEXT_COLUMNS = ("farm_id", "climate_zone", "soil_texture", "soil_class", "land_use", "degradation",
@@ -251,7 +251,7 @@ def _judge(climate_zone, soil_texture, soil_class, land_use, degradation, practi
                 problem += f" (separate ids with '{PRACTICE_SEPARATOR}')"
             found.append((record["field"], problem))
         return None, tuple(found)
-    return ContextKey.of(context), ()
+    return context.key, ()
 
 
 # -- problems -----------------------------------------------------------------

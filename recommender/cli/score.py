@@ -5,14 +5,13 @@ from pathlib import Path
 
 import click
 
-from training.default import build_default
-
 from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
 from recommender.batch.scoring import chunk_scorer
 from recommender.batch.validation import SurveyError
 from recommender.batch.writing import FORMATS, destinations
-from recommender.recommend.ranking import OBJECTIVES
-from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from recommender.cli._default_model import build_default
+from recommender.cli._options import ranking_options
+from recommender.recommend.options import Options
 from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
 from recommender.science.tier1 import Tier1Engine
 
@@ -22,15 +21,7 @@ from recommender.science.tier1 import Tier1Engine
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Ranked rows, one per farm and rank (.csv or .parquet; with --engine dask a "
                    "folder of Parquet parts).")
-@click.option("--top-k", type=click.IntRange(*TOP_K_RANGE), default=Options.top_k, show_default=True,
-              help="Practices listed per farm.")
-@click.option("--objective", type=click.Choice(OBJECTIVES), default=Options.objective, show_default=True,
-              help="carbon: expected gain; robust: 10 % quantile; cost: gain per USD; "
-                   "balanced: gain and co-benefits.")
-@click.option("--bundle-size", type=click.IntRange(*BUNDLE_SIZE_RANGE), default=Options.bundle_size,
-              show_default=True, help="Most practices in each farm's bundle; 0 for none.")
-@click.option("--horizon", type=click.FloatRange(*HORIZON_YEARS_RANGE), default=Options.horizon_years,
-              show_default=True, help="Years over which to sum each gain (saturation applies).")
+@ranking_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Format of all three outputs [default: from the output's suffix; CSV unless "
                    ".parquet]. The Dask engine writes Parquet.")
@@ -50,8 +41,8 @@ from recommender.science.tier1 import Tier1Engine
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models]; the default "
                    "model is built there if none is in service.")
-def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: int, horizon: float,
-          fmt: str | None, rejects: Path | None, summary: Path | None, engine: str, scheduler: str | None,
+def score(source: Path, output: Path, options: Options, fmt: str | None, rejects: Path | None,
+          summary: Path | None, engine: str, scheduler: str | None,
           workers: int | None, chunk_size: int, models_dir: Path | None) -> None:
     """Score a farm survey (CSV or Parquet, one farm per row) with the model in service.
 
@@ -73,7 +64,6 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
     if engine == "dask" and fmt == "csv":
         raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
     where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
-    options = Options(objective=objective, top_k=top_k, bundle_size=bundle_size, horizon_years=horizon)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         loaded = ModelRegistry(models_dir or default_models_dir()).load_or_build(build_default)

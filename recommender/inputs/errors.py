@@ -7,8 +7,18 @@ everywhere.
 import re
 from typing import Mapping, Sequence
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+
+class FieldError(BaseModel):
+    """One problem with an input: which field, what is wrong, what is allowed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"field": "land_use", "problem": "Field required", "allowed": None}]})
+
+    field: str = Field(description="Dotted path of the field, '(body)' for the body as a whole")
+    problem: str
+    allowed: list[str] | None = Field(description="Allowed values, where they are a list")
 
 
 def error_records(error: ValidationError | Sequence[Mapping]) -> list[dict]:

@@ -1,7 +1,7 @@
 """The farm context: what the engine needs to know about one field."""
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -11,6 +11,8 @@ from recommender.inputs.soils import derive_soil_class
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 
+#: Longest farm identifier accepted (it is echoed in every answer and output row).
+FARM_ID_MAX_LENGTH = 128
 #: Smallest measured stock accepted, t C/ha (0-30 cm); even hyper-arid soils hold more.
 MIN_STOCK_T_HA = 0.1
 
@@ -28,6 +30,20 @@ def _soil_class(
 def _has_reference_stock(zone: str, soil_class: str) -> bool:
     stocks = load_knowledge_base().reference_stocks
     return not pd.isna(stocks.at[(zone, soil_class), "soc_ref_t_c_ha"])
+
+
+class ContextKey(NamedTuple):
+    """The categorical part of a farm: all the science needs besides a measured stock.
+
+    ``soil_class`` is resolved (stated or derived) and ``current_practices``
+    sorted, so two farms that the engine cannot tell apart share one key.
+    """
+
+    climate_zone: str
+    soil_class: str
+    land_use: str
+    degradation: str
+    current_practices: tuple[str, ...]
 
 
 class FarmContext(BaseModel):
@@ -56,7 +72,7 @@ class FarmContext(BaseModel):
         },
     )
 
-    farm_id: Annotated[str | None, Field(max_length=128, description="Your identifier, echoed back")] = None
+    farm_id: Annotated[str | None, Field(max_length=FARM_ID_MAX_LENGTH, description="Your identifier, echoed back")] = None
     climate_zone: Annotated[ClimateZone, Field(description="IPCC climate zone (2019 Vol.4 Ch.3)")]
     soil_texture: Annotated[SoilTexture, Field(description="USDA texture class")]
     soil_class: Annotated[
@@ -118,3 +134,14 @@ class FarmContext(BaseModel):
     def resolved_soil_class(self) -> SoilClass:
         """The stated soil class, or the one derived by ``recommender.soils``."""
         return _soil_class(self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class)
+
+    @property
+    def key(self) -> ContextKey:
+        """The farm's categorical part (see :class:`ContextKey`)."""
+        return ContextKey(
+            self.climate_zone.value,
+            self.resolved_soil_class.value,
+            self.land_use.value,
+            self.degradation.value,
+            tuple(sorted(self.current_practices)),
+        )

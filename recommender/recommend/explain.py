@@ -3,7 +3,8 @@
 from functools import lru_cache
 
 from recommender.science.state import apply_practices
-from recommender.science.tier1 import ContextKey, Tier1Engine
+from recommender.inputs.farm import ContextKey
+from recommender.science.tier1 import Tier1Engine
 
 
 @lru_cache(maxsize=65536)

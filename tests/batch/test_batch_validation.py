@@ -13,7 +13,7 @@ from recommender.batch.validation import (
     validate_chunk,
 )
 from recommender.inputs.farm import FarmContext
-from recommender.science.tier1 import ContextKey
+from recommender.inputs.farm import ContextKey
 
 from batch_survey import BAD
 
@@ -34,9 +34,9 @@ def test_bad_rows_are_rejected_with_row_number_column_and_reason(survey):
 def test_valid_contexts_are_resolved_like_farm_context(survey):
     contexts = validate_chunk(survey, 1, SeenIds()).contexts
     first = contexts.iloc[0]
-    expected = ContextKey.of(FarmContext.model_validate(
+    expected = FarmContext.model_validate(
         {k: v for k, v in survey.iloc[0].items() if v and k != "region"}
-        | {"current_practices": [p for p in survey.iloc[0]["current_practices"].split(";") if p]}))
+        | {"current_practices": [p for p in survey.iloc[0]["current_practices"].split(";") if p]}).key
     assert ContextKey(*(first[f] for f in ContextKey._fields)) == expected
     assert contexts["row"].tolist() == sorted(contexts["row"])
 

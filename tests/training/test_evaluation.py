@@ -7,7 +7,9 @@ import pytest
 import training.evaluation as evaluation
 from training.evaluation import cross_validate, metrics_table, ranking_quality, study_bootstrap
 from training.observations import validate_observations
-from training.pipeline import TrainingConfig, build_reference, observation_rows, train
+from fitting import train
+
+from training.pipeline import TrainingConfig, build_reference, observation_rows
 from training.promotion import RULES, decide
 from training.synthetic import synthetic_observations
 

@@ -78,6 +78,7 @@ from recommender.science.depth import (
 )
 from recommender.knowledge import load_knowledge_base
 from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
+from recommender.inputs.farm import ContextKey
 from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import LandUse, SoilTexture
 
@@ -239,10 +240,14 @@ def _soil_class(zone: pd.Series, texture: pd.Series, clay: pd.Series) -> pd.Seri
 
 def _tier1_stock(contexts: pd.DataFrame, engine: Tier1Engine) -> pd.Series:
     """Tier 1 stock (t C/ha, 0-30 cm) of each context with no improved practice."""
-    frame = contexts.assign(degradation="none", current_practices=[()] * len(contexts), soc_t_ha=np.nan)
-    pairs = engine.candidates(frame.reset_index(drop=True))
-    stock = pairs.groupby("row")["stock_t_c_ha"].first()
-    return pd.Series(stock.reindex(range(len(contexts))).to_numpy(), index=contexts.index)
+    stocks: dict[ContextKey, float] = {}
+    values = []
+    for zone, soil_class, land_use in zip(contexts["climate_zone"], contexts["soil_class"], contexts["land_use"]):
+        key = ContextKey(zone, soil_class, land_use, "none", ())
+        if key not in stocks:
+            stocks[key] = float(engine.tier1_stock(key)[0])
+        values.append(stocks[key])
+    return pd.Series(values, index=contexts.index, dtype=float)
 
 
 def convert(source, engine: Tier1Engine | None = None) -> Conversion:
