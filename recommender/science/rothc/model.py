@@ -1,0 +1,357 @@
+"""The standard (1990) RothC soil-carbon model, run for many fields at once.
+
+RothC (Jenkinson 1990; Coleman & Jenkinson 1996; described by Coleman, Prout
+& Milne 2024) splits soil organic carbon into four active pools that decay by
+first-order kinetics, DPM, RPM, BIO and HUM, and a small inert pool, IOM.
+Each month a pool holding Y t C/ha keeps Y exp(-a b c k / 12), where a, b and
+c are the rate modifiers of temperature, topsoil moisture deficit (TSMD) and
+plant cover and k the pool's rate constant. Of what decays, a clay-dependent
+share becomes CO2 and the rest BIO (46 %) and HUM (54 %). Plant inputs join
+DPM and RPM by their DPM/RPM ratio, farmyard manure (FYM) joins DPM, RPM and
+HUM, at the end of the month.
+
+Fields are on the first axis of every array, so one call runs thousands of
+farm contexts; the only Python loop is over months. Units: t C/ha for pools
+and t C/ha per month for inputs, mm of water, deg C, % clay, cm of soil.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .parameters import RothCParameters, load_parameters
+
+Array = NDArray[np.float64]
+
+#: Pool order of every pool axis: the four active pools, then IOM.
+POOLS = ("DPM", "RPM", "BIO", "HUM", "IOM")
+MONTHS_PER_YEAR = 12
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Monthly drivers of a batch of fields.
+
+    Monthly attributes broadcast, by numpy's rules, to ``(n_fields,
+    n_months)``: give ``(n_fields, n_months)`` for values per field and month,
+    ``(n_months,)`` for one calendar shared by all fields, ``(n_fields, 1)``
+    for one value per field, or a scalar. ``clay`` and ``depth`` are per field,
+    ``(n_fields,)`` or scalar. When a run is longer than ``n_months`` the
+    drivers repeat, so 12 months of climate normals drive a run of decades.
+
+    Attributes
+    ----------
+    temperature : mean monthly air temperature, deg C.
+    rainfall : monthly rainfall, mm.
+    evaporation : monthly open-pan evaporation, mm (RothC takes 0.75 of it as
+        evapotranspiration; divide potential evapotranspiration by 0.75).
+    plant_cover : 1 (or True) where the soil is vegetated that month, 0 if bare.
+    plant_input : plant carbon entering the soil that month, t C/ha.
+    clay : clay content, %.
+    depth : depth of the soil layer modelled, cm.
+    fym_input : farmyard manure carbon applied that month, t C/ha.
+    dpm_rpm_ratio : DPM/RPM ratio of the plant input (1.44 for crops, 0.67
+        for unimproved grassland, 0.25 for woodland).
+    decomposition_scale : extra multiplier of all decomposition rates, 1 in
+        standard RothC; the hook for practices that speed up or slow down
+        decomposition (tillage, say) without touching the climate.
+    modern : 14C content of the inputs, % modern (used only when a run tracks
+        radiocarbon).
+    """
+
+    temperature: ArrayLike
+    rainfall: ArrayLike
+    evaporation: ArrayLike
+    plant_cover: ArrayLike
+    plant_input: ArrayLike
+    clay: ArrayLike
+    depth: ArrayLike
+    fym_input: ArrayLike = 0.0
+    dpm_rpm_ratio: ArrayLike = 1.44
+    decomposition_scale: ArrayLike = 1.0
+    modern: ArrayLike = 100.0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_fields, n_months)`` after broadcasting."""
+        monthly = (self.temperature, self.rainfall, self.evaporation, self.plant_cover, self.plant_input,
+                   self.fym_input, self.dpm_rpm_ratio, self.decomposition_scale, self.modern)
+        site = np.broadcast_shapes(np.shape(self.clay), np.shape(self.depth))
+        shape = np.broadcast_shapes(*(np.shape(value) for value in monthly), site + (1,) * (len(site) > 0))
+        if len(site) > 1 or len(shape) > 2:
+            raise ValueError(f"drivers broadcast to shape {shape}; expected (n_fields, n_months) "
+                             f"with clay and depth of shape (n_fields,)")
+        n_fields, n_months = (1,) * (2 - len(shape)) + shape
+        return n_fields, n_months
+
+
+@dataclass(frozen=True)
+class State:
+    """The state of RothC for n fields at the end of a month.
+
+    Attributes
+    ----------
+    active : (n, 4) DPM, RPM, BIO, HUM, t C/ha.
+    iom : (n,) inert organic matter, t C/ha (never changes).
+    tsmd : (n,) accumulated topsoil moisture deficit, mm (0 at field capacity,
+        negative when dry); carried over because the next month's moisture
+        rate modifier depends on it.
+    activity : (n, 4) or None: each active pool weighted by its 14C activity
+        relative to modern carbon, when radiocarbon is tracked.
+    """
+
+    active: Array
+    iom: Array
+    tsmd: Array
+    activity: Array | None = None
+
+    @property
+    def pools(self) -> Array:
+        """(n, 5) DPM, RPM, BIO, HUM, IOM, t C/ha."""
+        return np.column_stack([self.active, self.iom])
+
+    @property
+    def soc(self) -> Array:
+        """(n,) total soil organic carbon, t C/ha."""
+        return self.active.sum(axis=1) + self.iom
+
+    def delta14c(self, params: RothCParameters | None = None) -> Array:
+        """(n,) delta 14C of the soil, per mil (needs ``activity``)."""
+        if self.activity is None:
+            raise ValueError("this state does not track radiocarbon (activity is None)")
+        return soil_delta14c(self.active, self.activity, self.iom, params or load_parameters())
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What :func:`simulate` records.
+
+    Attributes
+    ----------
+    pools : (n, n_records, 5) DPM, RPM, BIO, HUM, IOM at the end of each
+        recorded month, t C/ha.
+    delta14c : (n, n_records) delta 14C of the soil (per mil), or None when
+        radiocarbon is not tracked.
+    final : the state after the last month, to continue the run from.
+    """
+
+    pools: Array
+    delta14c: Array | None
+    final: State
+
+    @property
+    def soc(self) -> Array:
+        """(n, n_records) total soil organic carbon, t C/ha."""
+        return self.pools.sum(axis=-1)
+
+
+def temperature_modifier(temperature: ArrayLike, params: RothCParameters) -> Array:
+    """Rate modifier a of mean monthly air temperature (description section 1.6).
+
+    1 at about 9.25 deg C, rising to 47.91 in the limit; 0 below
+    ``temperature_minimum`` (-5 deg C), as in the released RothC code, where the
+    formula would otherwise climb again as it nears its pole at -18.27 deg C.
+    """
+    temperature = np.asarray(temperature, dtype=float)
+    warm = np.maximum(temperature, params.temperature_minimum)
+    a = params.temperature_numerator / (1.0 + np.exp(params.temperature_scale / (warm + params.temperature_offset)))
+    return np.where(temperature < params.temperature_minimum, 0.0, a)
+
+
+def moisture_limits(clay: ArrayLike, depth: ArrayLike, params: RothCParameters) -> tuple[Array, Array]:
+    """Maximum TSMD under vegetation and under bare soil for a layer, mm (negative).
+
+    The maximum (-(20 + 1.3 clay - 0.01 clay^2) for 0-23 cm) scales with
+    depth; bare soil loses less water, so it stops drying at a fraction of it.
+    """
+    clay = np.asarray(clay, dtype=float)
+    reference = params.tsmd_intercept + params.tsmd_clay * clay - params.tsmd_clay_squared * clay**2
+    maximum = -reference * np.asarray(depth, dtype=float) / params.tsmd_reference_depth
+    return maximum, params.bare_soil_fraction * maximum
+
+
+def tsmd_step(tsmd: Array, water_balance: Array, covered: NDArray[np.bool_],
+              maximum: Array, bare: Array) -> Array:
+    """Accumulated TSMD at the end of a month, from that at its start.
+
+    ``water_balance`` is rainfall - 0.75 open-pan evaporation. The deficit never
+    goes above 0 (field capacity) nor below the maximum; bare soil does not dry
+    beyond ``bare`` but keeps a deficit it already had beyond it (section 1.6).
+    """
+    wetter = np.minimum(0.0, tsmd + water_balance)
+    floor = np.where(covered, maximum, np.minimum(bare, tsmd))
+    return np.maximum(floor, wetter)
+
+
+def moisture_modifier(tsmd: Array, maximum: Array, params: RothCParameters) -> Array:
+    """Rate modifier b of the accumulated TSMD (section 1.6, Figure 3).
+
+    1 down to ``moisture_breakpoint`` x maximum, then linear to
+    ``moisture_minimum`` at the maximum deficit.
+    """
+    breakpoint = params.moisture_breakpoint * maximum
+    slope = (1.0 - params.moisture_minimum) / (maximum - breakpoint)
+    b = params.moisture_minimum + slope * (maximum - tsmd)
+    return np.where(tsmd > breakpoint, 1.0, b)
+
+
+def cover_modifier(covered: ArrayLike, params: RothCParameters) -> Array:
+    """Rate modifier c: growing plants slow decomposition (``cover_factor``), bare soil 1."""
+    return np.where(np.asarray(covered, dtype=bool), params.cover_factor, 1.0)
+
+
+def humified_fraction(clay: ArrayLike, params: RothCParameters) -> Array:
+    """Share of decomposed carbon kept as BIO + HUM, 1 / (x + 1) (section 1.7).
+
+    x = CO2 / (BIO + HUM) = 1.67 (1.85 + 1.60 exp(-0.0786 clay)): clay soils
+    keep more of what decays.
+    """
+    exponential = np.exp(-params.co2_ratio_clay_rate * np.asarray(clay, dtype=float))
+    ratio = params.co2_ratio_scale * (params.co2_ratio_base + params.co2_ratio_clay_amplitude * exponential)
+    return 1.0 / (ratio + 1.0)
+
+
+def falloon_iom(soc: ArrayLike, params: RothCParameters | None = None) -> Array:
+    """Inert organic matter from total organic carbon, t C/ha (Falloon et al. 1998).
+
+    IOM = 0.049 SOC^1.139, the usual estimate when no radiocarbon data fix it;
+    a rough approximation for surface soils only.
+    """
+    params = params or load_parameters()
+    return params.iom_coefficient * np.asarray(soc, dtype=float) ** params.iom_exponent
+
+
+def soil_delta14c(active: Array, activity: Array, iom: Array, params: RothCParameters) -> Array:
+    """Delta 14C of the whole soil (per mil) from pools and their 14C activity.
+
+    The equivalent radiocarbon age is ln(SOC / activity) / decay constant, with
+    IOM at ``iom_age``; delta 14C = 1000 exp(-age / 8035) - 1000 (section 1.8).
+    """
+    decay = params.radiocarbon_decay
+    total = activity.sum(axis=-1) + iom * np.exp(-decay * params.iom_age)
+    age = np.log((active.sum(axis=-1) + iom) / total) / decay
+    return 1000.0 * np.exp(-age / params.radiocarbon_mean_life) - 1000.0
+
+
+@dataclass(frozen=True)
+class MonthlyTerms:
+    """Month-major ``(n_months, n_fields)`` arrays derived once from drivers.
+
+    Stepping month by month reads one contiguous row per month, and what does
+    not change from year to year (temperature, cover, the input split) is not
+    recomputed every month.
+    """
+
+    climate_rate: Array
+    water_balance: Array
+    covered: NDArray[np.bool_]
+    plant: Array
+    dpm_share: Array
+    fym: Array
+    modern: Array
+    maximum_tsmd: Array
+    bare_tsmd: Array
+    humified: Array
+
+    @classmethod
+    def from_drivers(cls, drivers: Drivers, params: RothCParameters) -> "MonthlyTerms":
+        n_fields, n_months = drivers.shape
+
+        def month_major(value: ArrayLike) -> Array:
+            monthly = np.broadcast_to(np.asarray(value, dtype=float), (n_fields, n_months))
+            return np.ascontiguousarray(monthly.T)
+
+        clay = np.broadcast_to(np.asarray(drivers.clay, dtype=float), (n_fields,))
+        depth = np.broadcast_to(np.asarray(drivers.depth, dtype=float), (n_fields,))
+        covered = month_major(drivers.plant_cover) != 0.0
+        ratio = month_major(drivers.dpm_rpm_ratio)
+        rate = (temperature_modifier(month_major(drivers.temperature), params) * cover_modifier(covered, params)
+                * month_major(drivers.decomposition_scale))
+        maximum, bare = moisture_limits(clay, depth, params)
+        return cls(
+            climate_rate=rate,
+            water_balance=month_major(drivers.rainfall) - params.evaporation_factor * month_major(drivers.evaporation),
+            covered=covered, plant=month_major(drivers.plant_input), dpm_share=ratio / (ratio + 1.0),
+            fym=month_major(drivers.fym_input), modern=month_major(drivers.modern) / 100.0,
+            maximum_tsmd=maximum, bare_tsmd=bare, humified=humified_fraction(clay, params),
+        )
+
+    def advance(self, pools: Array, tsmd: Array, month: int, params: RothCParameters,
+                plant_scale: Array, fym_scale: Array, radioactive: NDArray[np.bool_] | None) -> Array:
+        """Run ``month`` of the cycle on ``pools`` (in place) and return the new TSMD.
+
+        ``pools`` is ``(4, k, n)``: k sets of pools evolve under the same rates
+        ("tracers": the carbon, its 14C activity, or the unit pools and inputs
+        whose responses make the annual affine map). Tracer j receives
+        ``plant_scale[j]`` and ``fym_scale[j]`` times the month's inputs; the
+        ``radioactive`` tracers also decay as 14C and get inputs at % modern.
+        """
+        tsmd = tsmd_step(tsmd, self.water_balance[month], self.covered[month], self.maximum_tsmd, self.bare_tsmd)
+        rate = self.climate_rate[month] * moisture_modifier(tsmd, self.maximum_tsmd, params)
+        kept = np.exp(np.multiply.outer(params.rate_constants / -MONTHS_PER_YEAR, rate))[:, None]
+        formed = (pools * (1.0 - kept)).sum(axis=0) * self.humified
+        pools *= kept
+        pools[2] += params.bio_fraction * formed
+        pools[3] += (1.0 - params.bio_fraction) * formed
+        plant = plant_scale * self.plant[month]
+        fym = fym_scale * self.fym[month]
+        if radioactive is not None:
+            pools[:, radioactive] *= np.exp(-params.radiocarbon_decay / MONTHS_PER_YEAR)
+            plant[radioactive] *= self.modern[month]
+            fym[radioactive] *= self.modern[month]
+        pools[0] += plant * self.dpm_share[month] + params.fym_dpm * fym
+        pools[1] += plant * (1.0 - self.dpm_share[month]) + params.fym_rpm * fym
+        pools[3] += params.fym_hum * fym
+        return tsmd
+
+
+def simulate(drivers: Drivers, start: State, n_months: int | None = None,
+             record: Literal["month", "year"] = "month", params: RothCParameters | None = None) -> Trajectory:
+    """Run RothC forward month by month for all fields at once.
+
+    Parameters
+    ----------
+    drivers : Drivers
+        Monthly drivers; repeated when shorter than the run.
+    start : State
+        Pools, IOM and TSMD at the start (from :func:`~.equilibrium.equilibrium`
+        or a previous run's ``final``). Radiocarbon is tracked when
+        ``start.activity`` is given.
+    n_months : int, optional
+        Length of the run; the drivers' length by default.
+    record : {"month", "year"}
+        Record every month, or every 12th month only (ends of years when the
+        run starts in January), which keeps long runs of many fields small.
+    params : RothCParameters, optional
+        Model constants; those of ``rothc_parameters.csv`` by default.
+
+    Returns
+    -------
+    Trajectory
+    """
+    params = params or load_parameters()
+    terms = MonthlyTerms.from_drivers(drivers, params)
+    cycle, n_fields = terms.plant.shape
+    n_months = cycle if n_months is None else n_months
+    every = MONTHS_PER_YEAR if record == "year" else 1
+    tracked = [start.active] if start.activity is None else [start.active, start.activity]
+    pools = np.ascontiguousarray(np.broadcast_to(np.stack(tracked), (len(tracked), n_fields, 4)).transpose(2, 0, 1))
+    scale = np.ones((len(tracked), 1))
+    radioactive = None if start.activity is None else np.array([False, True])
+    iom = np.broadcast_to(np.asarray(start.iom, dtype=float), (n_fields,))
+    tsmd = np.broadcast_to(np.asarray(start.tsmd, dtype=float), (n_fields,))
+    recorded = np.empty((n_months // every, 5, n_fields))
+    recorded[:, 4] = iom
+    deltas = None if radioactive is None else np.empty((n_months // every, n_fields))
+    for month in range(n_months):
+        tsmd = terms.advance(pools, tsmd, month % cycle, params, scale, scale, radioactive)
+        if (month + 1) % every == 0:
+            row = (month + 1) // every - 1
+            recorded[row, :4] = pools[:, 0]
+            if deltas is not None:
+                deltas[row] = soil_delta14c(pools[:, 0].T, pools[:, 1].T, iom, params)
+    activity = None if radioactive is None else pools[:, 1].T.copy()
+    final = State(active=pools[:, 0].T.copy(), iom=iom.copy(), tsmd=tsmd, activity=activity)
+    return Trajectory(pools=np.moveaxis(recorded, 2, 0), delta14c=None if deltas is None else deltas.T, final=final)
