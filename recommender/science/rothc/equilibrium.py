@@ -179,9 +179,12 @@ def _periodic_tsmd(terms: MonthlyTerms) -> Array:
     Starts at field capacity (0), as RothC's spin-up does, and repeats the
     cycle until the deficit repeats: once a limit (field capacity, the maximum
     deficit, the bare-soil limit) is reached during the cycle, the deficit
-    after it no longer depends on the start. While no limit is reached, each
-    cycle only shifts the deficit by the cycle's net water balance, so the
-    cycles until a limit is reached are skipped in one step.
+    after it no longer depends on the start. Each month's deficit rises with
+    the deficit before it, so from field capacity the start of each cycle is
+    drier than the last. While no limit is reached, a cycle only shifts the
+    deficit by its net water balance (negative), so the cycles until the
+    first limit is reached are skipped in one step: a nearly balanced year
+    needs no thousands of iterations.
     """
     cycle, n_fields = terms.plant.shape
     start = np.zeros(n_fields)
@@ -196,10 +199,10 @@ def _periodic_tsmd(terms: MonthlyTerms) -> Array:
             path[month + 1] = tsmd_step(path[month], balance[month], covered[month], maximum, bare)
             shift_only &= path[month + 1] == path[month] + balance[month]
         drift = path[-1] - path[0]
-        margin = np.where(covered, path[1:] - maximum, np.where(balance < 0.0, path[1:] - bare, np.inf))
-        room = np.where(drift > 0.0, -path.max(axis=0), margin.min(axis=0))
+        # How much drier each month could get before meeting its limit (none for bare soil wetting up).
+        room = np.where(covered, path[1:] - maximum, np.where(balance < 0.0, path[1:] - bare, np.inf)).min(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            skipped = np.where(shift_only & (drift != 0.0), np.floor(room / np.abs(drift)), 0.0)
+            skipped = np.where(shift_only & (drift < 0.0), np.floor(room / -drift), 0.0)
         start[pending] = path[-1] + skipped * drift
         pending = pending[np.abs(drift) > 1e-9]
         if pending.size == 0:

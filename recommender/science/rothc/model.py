@@ -337,7 +337,7 @@ def simulate(drivers: Drivers, start: State, n_months: int | None = None,
     n_months = cycle if n_months is None else n_months
     every = MONTHS_PER_YEAR if record == "year" else 1
     tracked = [start.active] if start.activity is None else [start.active, start.activity]
-    pools = np.ascontiguousarray(np.broadcast_to(np.stack(tracked), (len(tracked), n_fields, 4)).transpose(2, 0, 1))
+    pools = np.array(np.broadcast_to(np.stack(tracked), (len(tracked), n_fields, 4)).transpose(2, 0, 1))
     scale = np.ones((len(tracked), 1))
     radioactive = None if start.activity is None else np.array([False, True])
     iom = np.broadcast_to(np.asarray(start.iom, dtype=float), (n_fields,))

@@ -1,0 +1,333 @@
+"""RothC: the official Rothamsted example reproduced, the analytic spin-up, the
+vectorisation, the inverse and linear-response helpers, and the CLI.
+
+The official example (input and outputs of Rothamsted's RothC_Py) is read from
+``../shared/data/rothc`` beside the repository and never copied into it; the
+tests that need it skip when it is absent.
+"""
+
+import csv
+import dataclasses
+import importlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from recommender.cli import main
+from recommender.knowledge._tables import KnowledgeBaseError
+from recommender.science import rothc
+from recommender.science.rothc import (
+    Drivers,
+    RothCInputError,
+    State,
+    annual_maps,
+    equilibrium,
+    equilibrium_response,
+    linear_response,
+    load_parameters,
+    parse_input,
+    read_input,
+    simulate,
+)
+
+OFFICIAL = Path(__file__).parents[2] / ".." / "shared" / "data" / "rothc"
+TOLERANCE = 1e-3  # t C/ha
+POOL_COLUMNS = ["DPM_t_C_ha", "RPM_t_C_ha", "BIO_t_C_ha", "HUM_t_C_ha", "IOM_t_C_ha", "SOC_t_C_ha"]
+
+
+def _official_file(name: str) -> Path:
+    path = OFFICIAL / name
+    if not path.is_file():
+        pytest.skip(f"official RothC example not found: {path.resolve()} (Rothamsted's RothC_Py input and "
+                    f"outputs, kept outside the repository)")
+    return path
+
+
+def _read_results(path: Path) -> tuple[list[str], np.ndarray]:
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], np.array(rows[1:], dtype=float)
+
+
+@pytest.fixture(scope="module")
+def example():
+    return read_input(_official_file("RothC_input.dat"))
+
+
+@pytest.fixture(scope="module")
+def official_run(example):
+    start = equilibrium(example.spinup, example.iom, radiocarbon=True)
+    return start, simulate(example.forward, start)
+
+
+def _with_soc(pools: np.ndarray) -> np.ndarray:
+    return np.column_stack([pools, pools.sum(axis=-1)])
+
+
+def test_official_monthly_results_reproduced(official_run):
+    header, expected = _read_results(_official_file("month_results.csv"))
+    _, trajectory = official_run
+    columns = [header.index(name) for name in POOL_COLUMNS]
+    error = np.abs(_with_soc(trajectory.pools[0]) - expected[:, columns]).max(axis=0)
+    assert (error < TOLERANCE).all(), dict(zip(POOL_COLUMNS, error))
+    assert np.abs(trajectory.delta14c[0] - expected[:, header.index("deltaC")]).max() < 0.01
+
+
+def test_official_yearly_results_reproduced(example, official_run):
+    header, expected = _read_results(_official_file("year_results.csv"))
+    start, trajectory = official_run
+    december = example.rows["month"][12:] == 12
+    ours = _with_soc(np.vstack([start.pools, trajectory.pools[0][december]]))
+    columns = [header.index(name) for name in POOL_COLUMNS]
+    error = np.abs(ours - expected[:, columns]).max(axis=0)
+    assert (error < TOLERANCE).all(), dict(zip(POOL_COLUMNS, error))
+
+
+def test_analytic_spinup_matches_the_official_equilibrium(official_run):
+    header, expected = _read_results(_official_file("year_results.csv"))
+    start, _ = official_run
+    columns = [header.index(name) for name in POOL_COLUMNS]
+    assert np.abs(_with_soc(start.pools)[0] - expected[0, columns]).max() < TOLERANCE
+    assert start.soc[0] == pytest.approx(37.211, abs=TOLERANCE)
+    assert start.delta14c()[0] == pytest.approx(expected[0, header.index("deltaC")], abs=0.01)
+
+
+def test_reference_spinup_length_is_counted(example):
+    assert rothc.reference_spinup_years(example.spinup)[0] * 12 == 19872  # Month of year_results' first row
+
+
+@pytest.mark.parametrize(("flag", "name"), [([], "year_results.csv"), (["--monthly"], "month_results.csv")])
+def test_cli_writes_the_official_files(tmp_path, flag, name):
+    expected_path = _official_file(name)
+    output = tmp_path / name
+    result = CliRunner().invoke(main, ["rothc", "run", str(_official_file("RothC_input.dat")), "-o", str(output),
+                                       *flag])
+    assert result.exit_code == 0, result.output
+    header, ours = _read_results(output)
+    expected_header, expected = _read_results(expected_path)
+    assert header == expected_header
+    assert ours.shape == expected.shape
+    np.testing.assert_array_equal(ours[:, :2], expected[:, :2])  # Year, Month
+    assert np.abs(ours[:, 2:8] - expected[:, 2:8]).max() < TOLERANCE
+    assert np.abs(ours[:, 8] - expected[:, 8]).max() < 0.01  # delta 14C, per mil
+    assert not [path for path in tmp_path.iterdir() if path.name != name]  # no temporary file left
+
+
+def _batch(example) -> tuple[Drivers, Drivers]:
+    """The example field, a clay soil with more input and a bare, manured one: spin-up and forward drivers."""
+    def stack(drivers: Drivers) -> Drivers:
+        d = {field.name: np.asarray(getattr(drivers, field.name)) for field in dataclasses.fields(drivers)}
+        return dataclasses.replace(
+            drivers,
+            clay=np.array([d["clay"][0], 45.0, 5.0]), depth=np.array([d["depth"][0], 30.0, 20.0]),
+            plant_input=np.vstack([d["plant_input"], 1.5 * d["plant_input"], 0.5 * d["plant_input"]]),
+            fym_input=np.vstack([d["fym_input"] + 0.01, d["fym_input"] + 0.05 * (d["temperature"] > 10),
+                                 d["fym_input"] + 0.1]),
+            plant_cover=np.vstack([d["plant_cover"], d["plant_cover"], 0 * d["plant_cover"]]),
+            temperature=np.vstack([d["temperature"], d["temperature"] + 3.0, d["temperature"] - 1.0]),
+        )
+    return stack(example.spinup), stack(example.forward)
+
+
+def _field(drivers: Drivers, index: int) -> Drivers:
+    return dataclasses.replace(drivers, **{
+        field.name: np.asarray(getattr(drivers, field.name))[index:index + 1]
+        for field in dataclasses.fields(drivers) if np.shape(getattr(drivers, field.name))[:1] == (3,)})
+
+
+def test_copies_of_a_field_run_alike(example):
+    def copies(drivers: Drivers) -> Drivers:
+        return dataclasses.replace(drivers, **{field.name: np.repeat(getattr(drivers, field.name), 3, axis=0)
+                                               for field in dataclasses.fields(drivers)
+                                               if np.ndim(getattr(drivers, field.name)) > 0})
+    one = simulate(example.forward, equilibrium(example.spinup, example.iom))
+    three = simulate(copies(example.forward), equilibrium(copies(example.spinup), example.iom))
+    for field in range(3):
+        np.testing.assert_allclose(three.pools[field], one.pools[0], rtol=0, atol=1e-12)
+
+
+def test_a_batch_of_different_fields_equals_each_field_run_alone(example):
+    spinup, forward = _batch(example)
+    batch = simulate(forward, equilibrium(spinup, [3.0, 4.0, 2.0]), record="year")
+    for field, iom in enumerate([3.0, 4.0, 2.0]):
+        alone = simulate(_field(forward, field), equilibrium(_field(spinup, field), iom), record="year")
+        np.testing.assert_allclose(batch.pools[field], alone.pools[0], rtol=1e-12, atol=1e-12)
+
+
+def test_equilibrium_is_a_fixed_point_of_its_cycle(example):
+    spinup, _ = _batch(example)
+    rotation = dataclasses.replace(spinup, plant_input=np.hstack([spinup.plant_input, 2 * spinup.plant_input]),
+                                   **{name: np.hstack([getattr(spinup, name)] * 2) for name in
+                                      ("temperature", "rainfall", "evaporation", "plant_cover", "fym_input",
+                                       "dpm_rpm_ratio", "modern")})
+    for drivers in (spinup, rotation):
+        start = equilibrium(drivers, 3.0, radiocarbon=True)
+        after = simulate(drivers, start).final
+        np.testing.assert_allclose(after.active, start.active, rtol=1e-10)
+        np.testing.assert_allclose(after.activity, start.activity, rtol=1e-10)
+        np.testing.assert_array_equal(after.tsmd, start.tsmd)
+
+
+def test_moisture_deficit_settles_like_a_long_run(monkeypatch):
+    """Nearly balanced years drift drier for decades before a limit settles them: skipped, not iterated."""
+    balance = np.array([-10.0, -10, -5, 0, 5, 5, 4.5, 10, 0, 0, 0, 0])  # -0.5 mm a year, never above 0
+    cover = np.ones((2, 12))
+    cover[1, [1, 9]] = 0.0  # bare while drying (limited at the bare-soil deficit) and while wetting up
+    drivers = Drivers(temperature=10.0, rainfall=balance + 30.0, evaporation=40.0, plant_cover=cover,
+                      plant_input=0.2, clay=[20.0, 60.0], depth=[25.0, 40.0])
+    terms = rothc.model.MonthlyTerms.from_drivers(drivers, load_parameters())
+    tsmd = np.zeros(2)
+    for _ in range(300):
+        for month in range(12):
+            tsmd = rothc.tsmd_step(tsmd, terms.water_balance[month], terms.covered[month], terms.maximum_tsmd,
+                                   terms.bare_tsmd)
+    module = importlib.import_module("recommender.science.rothc.equilibrium")  # the function shadows it
+    monkeypatch.setattr(module, "_MAX_CYCLES", 5)  # 40-70 cycles of drift, then settled
+    np.testing.assert_allclose(annual_maps(drivers).tsmd, tsmd, atol=1e-9)
+    assert tsmd[0] == pytest.approx(terms.maximum_tsmd[0] + 24.5)  # the maximum is reached in March
+
+
+def test_no_decomposition_has_no_equilibrium():
+    drivers = Drivers(temperature=np.array([[-10.0] * 12, [5.0] * 12]), rainfall=50.0, evaporation=20.0, plant_cover=1,
+                      plant_input=0.1, clay=20.0, depth=23.0)
+    state = equilibrium(drivers, 2.0)
+    assert np.isnan(state.active[0]).all() and np.isfinite(state.active[1]).all()
+
+
+@pytest.mark.parametrize("source", ["plant", "fym"])
+def test_input_for_a_target_stock_reproduces_it_at_equilibrium(example, source):
+    spinup, _ = _batch(example)
+    iom = np.array([3.0, 4.0, 2.0])
+    target = np.array([45.0, 80.0, 30.0])
+    response = equilibrium_response(spinup)
+    needed = response.input_for_soc(target, iom, source=source)
+    name, annual = ("plant_input", response.annual_plant) if source == "plant" else ("fym_input", response.annual_fym)
+    scaled = dataclasses.replace(spinup, **{name: np.asarray(getattr(spinup, name)) * (needed / annual)[:, None]})
+    np.testing.assert_allclose(equilibrium(scaled, iom).soc, target, rtol=1e-9)
+    per_plant, per_fym = response.soc_per_input()
+    per_unit = per_plant if source == "plant" else per_fym
+    np.testing.assert_allclose(per_unit * needed, target - iom - (response.active(0, 1) if source == "plant"
+                                                                  else response.active(1, 0)).sum(axis=1))
+
+
+def test_linear_response_matches_a_forward_run(example):
+    spinup, _ = _batch(example)
+    old = equilibrium(spinup, 3.0)
+    practice = dataclasses.replace(spinup, decomposition_scale=0.9, fym_input=np.asarray(spinup.fym_input) + 0.05)
+    response = linear_response(practice, 30)
+    run = simulate(practice, State(active=0.8 * old.active, iom=old.iom, tsmd=annual_maps(practice).tsmd),
+                   n_months=30 * 12, record="year")
+    soc = response.soc(0.8 * old.active, old.iom)
+    np.testing.assert_allclose(soc[:, 1:], run.soc, rtol=1e-10)
+    np.testing.assert_allclose(response.active(0.8 * old.active)[:, 1:], run.pools[..., :4], rtol=1e-10)
+    # Many fields mapped to their context, and the inverse: input for +4 per 1000 a year over 20 years.
+    index = np.array([2, 0, 0, 1])
+    start = old.active[index]
+    target = 1.004**20 * old.soc[index]
+    scale = response.plant_scale_for_soc(start, old.iom[index], target, year=20, index=index)
+    reached = response.soc(start, old.iom[index], plant_scale=scale, index=index)[:, 20]
+    np.testing.assert_allclose(reached, target, rtol=1e-10)
+
+
+def test_rothamsted_moisture_example_of_the_description():
+    """The accumulated TSMD table of section 1.6 (23.4 % clay, 0-23 cm, cropped)."""
+    params = load_parameters()
+    rain = [74, 59, 62, 51, 52, 57, 34, 55, 58, 56, 75, 71]
+    evaporation = [8, 10, 27, 49, 83, 99, 103, 91, 69, 34, 16, 8]
+    maximum, bare = rothc.moisture_limits(23.4, 23.0, params)
+    assert maximum == pytest.approx(-44.94, abs=0.005)
+    tsmd, path = np.zeros(1), []
+    for r, e in zip(rain, evaporation):
+        tsmd = rothc.tsmd_step(tsmd, np.array([r - 0.75 * e]), np.array([True]), maximum, bare)
+        path.append(tsmd[0])
+    expected = [0, 0, 0, 0, -10.25, -27.50, -44.94, -44.94, -38.69, -8.19, 0, 0]
+    np.testing.assert_allclose(path, expected, atol=0.005)
+    assert rothc.humified_fraction(23.4, params) == pytest.approx(1 / 4.51, abs=1e-3)  # CO2/(BIO+HUM) = 3.51
+    assert rothc.falloon_iom(33.8) == pytest.approx(2.7, abs=0.05)  # section 2.1, Hoosfield
+
+
+def test_every_parameter_has_a_source_and_a_broken_table_is_named(tmp_path, monkeypatch):
+    params = load_parameters()
+    assert params.k_dpm == 10.0 and params.k_hum == 0.02 and params.bio_fraction == 0.46
+    table = (Path(rothc.__file__).parents[2] / "data" / "rothc_parameters.csv").read_text()
+    broken = tmp_path / "rothc_parameters.csv"
+    broken.write_text(table.replace("k_rpm,0.3,", "k_rmp,0.3,"))
+    monkeypatch.setattr("recommender.knowledge._tables.data_path", lambda name: broken)
+    load_parameters.cache_clear()
+    try:
+        with pytest.raises(KnowledgeBaseError, match=r"rothc_parameters.csv: data row 2, column 'parameter'.*k_rmp"):
+            load_parameters()
+    finally:
+        load_parameters.cache_clear()
+
+
+EXAMPLE_HEAD = """example input
+clay and depth are only needed once
+ (%) (cm) (t C/ha) (-)
+clay depth iom nsteps
+13.0 25.0 3.0 {steps}
+units
+year month modern Tmp Rain Evap C_inp FYM PC DPM_RPM
+"""
+
+
+def _text(rows: list[str], steps: int | None = None) -> str:
+    return EXAMPLE_HEAD.format(steps=len(rows) if steps is None else steps) + "\n".join(rows) + "\n"
+
+
+SPINUP = [f"1 {month} 100 8.0 60 40 {0.15 if month < 9 else 0} 0 1 1.44" for month in range(1, 13)]
+
+
+@pytest.mark.parametrize(("rows", "steps", "message"), [
+    (SPINUP[:5] + ["1 6 100 8.0 sixty 40 0 0 1 1.44"] + SPINUP[6:], None, r"line 13: Rain must be a number"),
+    (SPINUP + ["2 1 100 8.0 60 40 0 0 1"], None, r"line 20: expected 10 values"),
+    (SPINUP + ["2 1 100 8.0 60 40 0 0 0.5 1.44"], None, r"line 20: PC \(plant cover\) must be 0 or 1"),
+    (SPINUP + ["2 13 100 8.0 60 40 0 0 1 1.44"], None, r"line 20: month must be 1 to 12"),
+    (SPINUP, 24, r"line 5: nsteps is 24 but the file has 12 monthly rows"),
+    (SPINUP[1:] + SPINUP[:1], None, r"line 8: .*expected month 1, got 2"),
+])
+def test_malformed_input_names_the_line(rows, steps, message):
+    with pytest.raises(RothCInputError, match=r"^my.dat, " + message):
+        parse_input(_text(rows, steps), source="my.dat")
+
+
+def test_a_small_input_runs(tmp_path):
+    path = tmp_path / "small.dat"
+    path.write_text(_text(SPINUP + [line.replace("1 ", "2 ", 1) for line in SPINUP]))
+    data = read_input(path)
+    assert (data.clay, data.depth, data.iom, data.n_steps) == (13.0, 25.0, 3.0, 24)
+    output = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["rothc", "run", str(path), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert len(output.read_text().splitlines()) == 3  # header, spun-up state, one December
+
+
+def _refused(args: list[str]) -> str:
+    result = CliRunner().invoke(main, ["rothc", "run", *args])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def test_cli_refuses_to_overwrite_its_input_or_a_folder(tmp_path):
+    path = tmp_path / "input.dat"
+    path.write_text(_text(SPINUP))
+    assert "is the input file" in _refused([str(path), "-o", str(path)])
+    assert "is the input file" in _refused([str(path), "-o", str(tmp_path / "." / "input.dat")])
+    assert "is a folder" in _refused([str(path), "-o", str(tmp_path)])
+    assert path.read_text() == _text(SPINUP)
+
+
+def test_cli_names_the_file_and_line_of_a_bad_input(tmp_path):
+    bad = tmp_path / "bad.dat"
+    bad.write_text(_text(SPINUP[:11] + ["1 12 100 8.0 60 -4 0 0 1 x"]))
+    output = tmp_path / "out.csv"
+    assert _refused([str(bad), "-o", str(output)]) == (
+        f"Error: {bad}, line 19: DPM_RPM must be a number, got 'x'")
+    missing = _refused([str(tmp_path / "missing.dat"), "-o", str(output)])
+    assert "missing.dat: cannot read the RothC input file" in missing
+    assert not output.exists() and list(tmp_path.iterdir()) == [bad]
