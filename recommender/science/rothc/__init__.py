@@ -22,11 +22,9 @@ code's input files.
 from .equilibrium import (
     AnnualMaps,
     EquilibriumResponse,
-    LinearResponse,
     annual_maps,
     equilibrium,
     equilibrium_response,
-    linear_response,
     reference_spinup_years,
 )
 from .input_file import RothCInput, RothCInputError, parse_input, read_input
@@ -36,17 +34,21 @@ from .model import (
     Drivers,
     State,
     Trajectory,
-    cover_modifier,
     falloon_iom,
+    simulate,
+    soil_delta14c,
+)
+from .modifiers import (
+    cover_modifier,
     humified_fraction,
     moisture_limits,
     moisture_modifier,
-    simulate,
-    soil_delta14c,
+    periodic_tsmd,
     temperature_modifier,
     tsmd_step,
 )
 from .parameters import RothCParameters, load_parameters
+from .response import LinearResponse, linear_response
 
 __all__ = [
     "MONTHS_PER_YEAR",
@@ -71,6 +73,7 @@ __all__ = [
     "moisture_limits",
     "moisture_modifier",
     "parse_input",
+    "periodic_tsmd",
     "read_input",
     "reference_spinup_years",
     "simulate",

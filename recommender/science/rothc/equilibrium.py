@@ -17,20 +17,18 @@ cycle reproduces, as a long spin-up would.
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .model import MONTHS_PER_YEAR, Array, Drivers, MonthlyTerms, State, tsmd_step
+from .model import MONTHS_PER_YEAR, Array, Drivers, MonthlyTerms, State
+from .modifiers import periodic_tsmd
 from .parameters import RothCParameters, load_parameters
 
 #: Tracer layout of the affine-map runs: 4 unit pools, then the plant and the FYM inputs.
 _PLANT, _FYM = 4, 5
 _PLANT_SCALE = np.eye(6)[_PLANT][:, None]
 _FYM_SCALE = np.eye(6)[_FYM][:, None]
-#: Repetitions of the cycle allowed for the moisture deficit to settle (a few suffice).
-_MAX_CYCLES = 1000
 
 
 @dataclass(frozen=True)
@@ -113,103 +111,6 @@ class EquilibriumResponse:
             return annual * needed / scaled.sum(axis=1)
 
 
-@dataclass(frozen=True)
-class LinearResponse:
-    """Active pools year by year under repeated drivers, linear in start pools and inputs.
-
-    At the end of year ``y`` (``y = 0`` is the start) the active pools are
-    ``initial[:, y] @ start + plant[:, y] * plant_scale + fym[:, y] * fym_scale``,
-    the scales multiplying the drivers' inputs. Build it once per distinct
-    context; evaluate it for many fields (``index`` maps each to its context)
-    with other start pools (a measured stock) and inputs (a practice).
-
-    Attributes
-    ----------
-    initial : (n, years + 1, 4, 4) response to the start pools.
-    plant, fym : (n, years + 1, 4) response to the drivers' plant and FYM inputs.
-    """
-
-    initial: Array
-    plant: Array
-    fym: Array
-
-    @cached_property
-    def _soc_weights(self) -> tuple[Array, Array, Array]:
-        return self.initial.sum(axis=2), self.plant.sum(axis=2), self.fym.sum(axis=2)
-
-    def active(self, start: ArrayLike, plant_scale: ArrayLike = 1.0, fym_scale: ArrayLike = 1.0,
-               index: ArrayLike | None = None) -> Array:
-        """(m, years + 1, 4) active pools of m fields starting from ``start`` (m, 4)."""
-        rows = slice(None) if index is None else np.asarray(index)
-        return (np.einsum("myij,mj->myi", self.initial[rows], np.asarray(start, dtype=float))
-                + self.plant[rows] * _column(plant_scale)[..., None]
-                + self.fym[rows] * _column(fym_scale)[..., None])
-
-    def soc(self, start: ArrayLike, iom: ArrayLike, plant_scale: ArrayLike = 1.0, fym_scale: ArrayLike = 1.0,
-            index: ArrayLike | None = None) -> Array:
-        """(m, years + 1) total SOC (t C/ha) of m fields starting from active pools ``start`` (m, 4)."""
-        rows = slice(None) if index is None else np.asarray(index)
-        initial, plant, fym = self._soc_weights
-        return (np.einsum("myj,mj->my", initial[rows], np.asarray(start, dtype=float))
-                + plant[rows] * _column(plant_scale) + fym[rows] * _column(fym_scale) + _column(iom))
-
-    def plant_scale_for_soc(self, start: ArrayLike, iom: ArrayLike, target_soc: ArrayLike, year: int,
-                            fym_scale: ArrayLike = 1.0, index: ArrayLike | None = None) -> Array:
-        """(m,) multiplier of the plant input that brings SOC to ``target_soc`` at the end of ``year``.
-
-        SOC is linear in the multiplier, so this is a division: the inverse
-        question "what input reaches +4 per 1000 a year?" without a search.
-        """
-        rows = slice(None) if index is None else np.asarray(index)
-        initial, plant, fym = (weights[rows, year] for weights in self._soc_weights)
-        without = (np.einsum("mj,mj->m", initial, np.asarray(start, dtype=float))
-                   + fym * np.asarray(fym_scale, dtype=float) + np.asarray(iom, dtype=float))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (np.asarray(target_soc, dtype=float) - without) / plant
-
-
-def _column(value: ArrayLike) -> Array:
-    """A scalar or per-field (m,) value as a column that broadcasts over years."""
-    return np.asarray(value, dtype=float).reshape(-1, 1)
-
-
-def _periodic_tsmd(terms: MonthlyTerms) -> Array:
-    """Accumulated TSMD at the start of the cycle that one pass through the cycle gives back.
-
-    Starts at field capacity (0), as RothC's spin-up does, and repeats the
-    cycle until the deficit repeats: once a limit (field capacity, the maximum
-    deficit, the bare-soil limit) is reached during the cycle, the deficit
-    after it no longer depends on the start. Each month's deficit rises with
-    the deficit before it, so from field capacity the start of each cycle is
-    drier than the last. While no limit is reached, a cycle only shifts the
-    deficit by its net water balance (negative), so the cycles until the
-    first limit is reached are skipped in one step: a nearly balanced year
-    needs no thousands of iterations.
-    """
-    cycle, n_fields = terms.plant.shape
-    start = np.zeros(n_fields)
-    pending = np.arange(n_fields)
-    for _ in range(_MAX_CYCLES):
-        balance, covered = terms.water_balance[:, pending], terms.covered[:, pending]
-        maximum, bare = terms.maximum_tsmd[pending], terms.bare_tsmd[pending]
-        path = np.empty((cycle + 1, pending.size))
-        path[0] = start[pending]
-        shift_only = np.ones(pending.size, dtype=bool)
-        for month in range(cycle):
-            path[month + 1] = tsmd_step(path[month], balance[month], covered[month], maximum, bare)
-            shift_only &= path[month + 1] == path[month] + balance[month]
-        drift = path[-1] - path[0]
-        # How much drier each month could get before meeting its limit (none for bare soil wetting up).
-        room = np.where(covered, path[1:] - maximum, np.where(balance < 0.0, path[1:] - bare, np.inf)).min(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            skipped = np.where(shift_only & (drift < 0.0), np.floor(room / -drift), 0.0)
-        start[pending] = path[-1] + skipped * drift
-        pending = pending[np.abs(drift) > 1e-9]
-        if pending.size == 0:
-            return start
-    raise RuntimeError(f"the moisture deficit of {pending.size} field(s) did not settle in {_MAX_CYCLES} cycles")
-
-
 def annual_maps(drivers: Drivers, params: RothCParameters | None = None, radiocarbon: bool = False) -> AnnualMaps:
     """The affine map of each year of the drivers' cycle, for every field.
 
@@ -221,14 +122,14 @@ def annual_maps(drivers: Drivers, params: RothCParameters | None = None, radioca
     """
     params = params or load_parameters()
     terms = MonthlyTerms.from_drivers(drivers, params)
-    cycle, n_fields = terms.plant.shape
+    cycle, n_fields = terms.water_balance.shape
     if cycle % MONTHS_PER_YEAR:
         raise ValueError(f"the drivers' cycle must be whole years, got {cycle} months")
     years = cycle // MONTHS_PER_YEAR
     transition = np.empty((n_fields, years, 4, 4))
     plant = np.empty((n_fields, years, 4))
     fym = np.empty((n_fields, years, 4))
-    start = tsmd = _periodic_tsmd(terms)
+    start = tsmd = periodic_tsmd(terms.water_balance, terms.covered, terms.maximum_tsmd, terms.bare_tsmd)
     radioactive = np.ones(6, dtype=bool) if radiocarbon else None
     for year in range(years):
         pools = np.zeros((4, 6, n_fields))
@@ -293,32 +194,6 @@ def equilibrium(drivers: Drivers, iom: ArrayLike, params: RothCParameters | None
     n_fields, _ = drivers.shape
     return State(active=active, iom=np.broadcast_to(np.asarray(iom, dtype=float), (n_fields,)).copy(),
                  tsmd=maps.tsmd, activity=activity)
-
-
-def linear_response(drivers: Drivers, n_years: int, params: RothCParameters | None = None) -> LinearResponse:
-    """Year-by-year response of the active pools to start pools and inputs under repeated drivers.
-
-    Composes the annual maps ``n_years`` times (a few hundred 4 x 4 products
-    per field), after which any start pools and input multipliers are
-    evaluated by :class:`LinearResponse` without running the model. The
-    moisture deficit follows its settled cycle from the first year, which is
-    exact when the change keeps the cover and climate (it starts from the
-    deficit of the same cycle); a change of cover would move the first
-    months' deficit slightly.
-    """
-    maps = annual_maps(drivers, params)
-    n_fields, years = maps.transition.shape[:2]
-    initial = np.empty((n_fields, n_years + 1, 4, 4))
-    plant = np.empty((n_fields, n_years + 1, 4))
-    fym = np.empty((n_fields, n_years + 1, 4))
-    initial[:, 0] = np.eye(4)
-    plant[:, 0] = fym[:, 0] = 0.0
-    for year in range(n_years):
-        transition = maps.transition[:, year % years]
-        initial[:, year + 1] = transition @ initial[:, year]
-        plant[:, year + 1] = np.einsum("nij,nj->ni", transition, plant[:, year]) + maps.plant[:, year % years]
-        fym[:, year + 1] = np.einsum("nij,nj->ni", transition, fym[:, year]) + maps.fym[:, year % years]
-    return LinearResponse(initial=initial, plant=plant, fym=fym)
 
 
 def reference_spinup_years(drivers: Drivers, tolerance: float = 1e-6,

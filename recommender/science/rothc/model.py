@@ -21,9 +21,16 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .modifiers import (
+    Array,
+    cover_modifier,
+    humified_fraction,
+    moisture_limits,
+    moisture_modifier,
+    temperature_modifier,
+    tsmd_step,
+)
 from .parameters import RothCParameters, load_parameters
-
-Array = NDArray[np.float64]
 
 #: Pool order of every pool axis: the four active pools, then IOM.
 POOLS = ("DPM", "RPM", "BIO", "HUM", "IOM")
@@ -147,72 +154,6 @@ class Trajectory:
         return self.pools.sum(axis=-1)
 
 
-def temperature_modifier(temperature: ArrayLike, params: RothCParameters) -> Array:
-    """Rate modifier a of mean monthly air temperature (description section 1.6).
-
-    1 at about 9.25 deg C, rising to 47.91 in the limit; 0 below
-    ``temperature_minimum`` (-5 deg C), as in the released RothC code, where the
-    formula would otherwise climb again as it nears its pole at -18.27 deg C.
-    """
-    temperature = np.asarray(temperature, dtype=float)
-    warm = np.maximum(temperature, params.temperature_minimum)
-    a = params.temperature_numerator / (1.0 + np.exp(params.temperature_scale / (warm + params.temperature_offset)))
-    return np.where(temperature < params.temperature_minimum, 0.0, a)
-
-
-def moisture_limits(clay: ArrayLike, depth: ArrayLike, params: RothCParameters) -> tuple[Array, Array]:
-    """Maximum TSMD under vegetation and under bare soil for a layer, mm (negative).
-
-    The maximum (-(20 + 1.3 clay - 0.01 clay^2) for 0-23 cm) scales with
-    depth; bare soil loses less water, so it stops drying at a fraction of it.
-    """
-    clay = np.asarray(clay, dtype=float)
-    reference = params.tsmd_intercept + params.tsmd_clay * clay - params.tsmd_clay_squared * clay**2
-    maximum = -reference * np.asarray(depth, dtype=float) / params.tsmd_reference_depth
-    return maximum, params.bare_soil_fraction * maximum
-
-
-def tsmd_step(tsmd: Array, water_balance: Array, covered: NDArray[np.bool_],
-              maximum: Array, bare: Array) -> Array:
-    """Accumulated TSMD at the end of a month, from that at its start.
-
-    ``water_balance`` is rainfall - 0.75 open-pan evaporation. The deficit never
-    goes above 0 (field capacity) nor below the maximum; bare soil does not dry
-    beyond ``bare`` but keeps a deficit it already had beyond it (section 1.6).
-    """
-    wetter = np.minimum(0.0, tsmd + water_balance)
-    floor = np.where(covered, maximum, np.minimum(bare, tsmd))
-    return np.maximum(floor, wetter)
-
-
-def moisture_modifier(tsmd: Array, maximum: Array, params: RothCParameters) -> Array:
-    """Rate modifier b of the accumulated TSMD (section 1.6, Figure 3).
-
-    1 down to ``moisture_breakpoint`` x maximum, then linear to
-    ``moisture_minimum`` at the maximum deficit.
-    """
-    breakpoint = params.moisture_breakpoint * maximum
-    slope = (1.0 - params.moisture_minimum) / (maximum - breakpoint)
-    b = params.moisture_minimum + slope * (maximum - tsmd)
-    return np.where(tsmd > breakpoint, 1.0, b)
-
-
-def cover_modifier(covered: ArrayLike, params: RothCParameters) -> Array:
-    """Rate modifier c: growing plants slow decomposition (``cover_factor``), bare soil 1."""
-    return np.where(np.asarray(covered, dtype=bool), params.cover_factor, 1.0)
-
-
-def humified_fraction(clay: ArrayLike, params: RothCParameters) -> Array:
-    """Share of decomposed carbon kept as BIO + HUM, 1 / (x + 1) (section 1.7).
-
-    x = CO2 / (BIO + HUM) = 1.67 (1.85 + 1.60 exp(-0.0786 clay)): clay soils
-    keep more of what decays.
-    """
-    exponential = np.exp(-params.co2_ratio_clay_rate * np.asarray(clay, dtype=float))
-    ratio = params.co2_ratio_scale * (params.co2_ratio_base + params.co2_ratio_clay_amplitude * exponential)
-    return 1.0 / (ratio + 1.0)
-
-
 def falloon_iom(soc: ArrayLike, params: RothCParameters | None = None) -> Array:
     """Inert organic matter from total organic carbon, t C/ha (Falloon et al. 1998).
 
@@ -247,8 +188,8 @@ class MonthlyTerms:
     climate_rate: Array
     water_balance: Array
     covered: NDArray[np.bool_]
-    plant: Array
-    dpm_share: Array
+    plant_dpm: Array
+    plant_rpm: Array
     fym: Array
     modern: Array
     maximum_tsmd: Array
@@ -266,14 +207,15 @@ class MonthlyTerms:
         clay = np.broadcast_to(np.asarray(drivers.clay, dtype=float), (n_fields,))
         depth = np.broadcast_to(np.asarray(drivers.depth, dtype=float), (n_fields,))
         covered = month_major(drivers.plant_cover) != 0.0
-        ratio = month_major(drivers.dpm_rpm_ratio)
+        plant = month_major(drivers.plant_input)
+        plant_dpm = plant * month_major(drivers.dpm_rpm_ratio) / (month_major(drivers.dpm_rpm_ratio) + 1.0)
         rate = (temperature_modifier(month_major(drivers.temperature), params) * cover_modifier(covered, params)
                 * month_major(drivers.decomposition_scale))
         maximum, bare = moisture_limits(clay, depth, params)
         return cls(
             climate_rate=rate,
             water_balance=month_major(drivers.rainfall) - params.evaporation_factor * month_major(drivers.evaporation),
-            covered=covered, plant=month_major(drivers.plant_input), dpm_share=ratio / (ratio + 1.0),
+            covered=covered, plant_dpm=plant_dpm, plant_rpm=plant - plant_dpm,
             fym=month_major(drivers.fym_input), modern=month_major(drivers.modern) / 100.0,
             maximum_tsmd=maximum, bare_tsmd=bare, humified=humified_fraction(clay, params),
         )
@@ -290,19 +232,22 @@ class MonthlyTerms:
         """
         tsmd = tsmd_step(tsmd, self.water_balance[month], self.covered[month], self.maximum_tsmd, self.bare_tsmd)
         rate = self.climate_rate[month] * moisture_modifier(tsmd, self.maximum_tsmd, params)
-        kept = np.exp(np.multiply.outer(params.rate_constants / -MONTHS_PER_YEAR, rate))[:, None]
-        formed = (pools * (1.0 - kept)).sum(axis=0) * self.humified
-        pools *= kept
+        change = np.multiply.outer(params.rate_constants / -MONTHS_PER_YEAR, rate)
+        np.exp(change, out=change)
+        change -= 1.0  # minus the share of each pool that decomposes this month
+        lost = pools * change[:, None]
+        pools += lost
+        formed = lost.sum(axis=0)
+        formed *= -self.humified
         pools[2] += params.bio_fraction * formed
         pools[3] += (1.0 - params.bio_fraction) * formed
-        plant = plant_scale * self.plant[month]
-        fym = fym_scale * self.fym[month]
         if radioactive is not None:
             pools[:, radioactive] *= np.exp(-params.radiocarbon_decay / MONTHS_PER_YEAR)
-            plant[radioactive] *= self.modern[month]
-            fym[radioactive] *= self.modern[month]
-        pools[0] += plant * self.dpm_share[month] + params.fym_dpm * fym
-        pools[1] += plant * (1.0 - self.dpm_share[month]) + params.fym_rpm * fym
+            modern = np.where(radioactive[:, None], self.modern[month], 1.0)
+            plant_scale, fym_scale = plant_scale * modern, fym_scale * modern
+        fym = fym_scale * self.fym[month]
+        pools[0] += plant_scale * self.plant_dpm[month] + params.fym_dpm * fym
+        pools[1] += plant_scale * self.plant_rpm[month] + params.fym_rpm * fym
         pools[3] += params.fym_hum * fym
         return tsmd
 
@@ -333,7 +278,7 @@ def simulate(drivers: Drivers, start: State, n_months: int | None = None,
     """
     params = params or load_parameters()
     terms = MonthlyTerms.from_drivers(drivers, params)
-    cycle, n_fields = terms.plant.shape
+    cycle, n_fields = terms.water_balance.shape
     n_months = cycle if n_months is None else n_months
     every = MONTHS_PER_YEAR if record == "year" else 1
     tracked = [start.active] if start.activity is None else [start.active, start.activity]

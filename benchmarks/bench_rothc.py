@@ -1,0 +1,131 @@
+"""Throughput of RothC: field-years per second on one core.
+
+Measures, for synthetic fields (each with its own 12-month climate, cover,
+inputs, clay and depth, repeated every year):
+
+* the forward monthly simulation (``simulate``, yearly records) of
+  ``--fields`` fields over ``--years`` years;
+* the analytic spin-up (``equilibrium``) of the same fields, in fields/s;
+* the linear-response path: ``linear_response`` built once for
+  ``--contexts`` distinct contexts, then evaluated for all fields (each mapped
+  to a context, with its own start pools and input multipliers) by
+  rescaling, which is how the engine evaluates many stocks and practices.
+
+numpy runs single-threaded (thread variables set before it is imported) and
+the process is pinned to one CPU where the OS allows it. Figures and the
+machine's description are printed; nothing is written.
+
+Usage::
+
+    python benchmarks/bench_rothc.py [--fields 100000] [--years 20] [--contexts 1000] [--repeat 3]
+"""
+
+import argparse
+import os
+import platform
+import time
+from collections.abc import Callable
+
+# One thread for numpy's libraries; set before numpy is imported.
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"
+
+import numpy as np
+
+from recommender.science.rothc import (
+    Drivers,
+    equilibrium,
+    linear_response,
+    load_parameters,
+    simulate,
+)
+
+MONTHLY_TEMPERATURE = np.array([3.7, 3.1, 5.5, 7.4, 10.9, 14.4, 16.3, 16.2, 13.8, 9.5, 6.2, 4.1])
+MONTHLY_RAIN = np.array([52.2, 42.9, 35.2, 52.0, 64.9, 46.3, 63.5, 60.6, 58.8, 63.4, 72.5, 60.9])
+MONTHLY_EVAPORATION = np.array([6.6, 17.3, 40.7, 70.5, 103.5, 117.3, 130.1, 106.9, 61.9, 29.5, 8.8, 3.9])
+
+
+def machine() -> str:
+    """CPU model, cores available and the software versions that matter here."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            model = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{model}; {os.cpu_count()} logical cores on the machine, 1 used; Python {platform.python_version()}, "
+            f"numpy {np.__version__}; {platform.system()} {platform.release()}")
+
+
+def synthetic_drivers(n_fields: int, seed: int = 0) -> Drivers:
+    """Fields from cool-temperate to warm, wet to dry, cropped and grassland, some manured."""
+    rng = np.random.default_rng(seed)
+
+    def per_field(low: float, high: float) -> np.ndarray:
+        return rng.uniform(low, high, (n_fields, 1))
+
+    cover = np.ones((n_fields, 12))
+    cover[rng.random(n_fields) < 0.5, 8:11] = 0.0  # bare autumn after a spring crop on half the fields
+    plant = np.zeros((n_fields, 12))
+    plant[:, 7] = per_field(1.0, 6.0)[:, 0]
+    return Drivers(
+        temperature=MONTHLY_TEMPERATURE + per_field(-4.0, 12.0),
+        rainfall=MONTHLY_RAIN * per_field(0.3, 2.5),
+        evaporation=MONTHLY_EVAPORATION * per_field(0.7, 1.8),
+        plant_cover=cover, plant_input=plant,
+        fym_input=np.where(np.arange(12) == 1, per_field(0.0, 3.0) * (rng.random((n_fields, 1)) < 0.2), 0.0),
+        dpm_rpm_ratio=np.where(rng.random((n_fields, 1)) < 0.7, 1.44, 0.67),
+        clay=rng.uniform(5.0, 60.0, n_fields), depth=rng.choice([23.0, 25.0, 30.0], n_fields),
+    )
+
+
+def best_time(run: Callable[[], object], repeat: int) -> float:
+    """Fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fields", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--contexts", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    params = load_parameters()
+    drivers = synthetic_drivers(args.fields)
+    start = equilibrium(drivers, 3.0, params)
+    field_years = args.fields * args.years
+    print(f"RothC throughput, {args.fields:,} fields x {args.years} years, best of {args.repeat}")
+    print(f"machine: {machine()}")
+
+    seconds = best_time(lambda: simulate(drivers, start, n_months=12 * args.years, record="year", params=params),
+                        args.repeat)
+    print(f"forward monthly simulation: {seconds:.3f} s, {field_years / seconds:,.0f} field-years/s")
+
+    seconds = best_time(lambda: equilibrium(drivers, 3.0, params), args.repeat)
+    print(f"analytic spin-up (equilibrium): {seconds:.3f} s, {args.fields / seconds:,.0f} fields/s")
+
+    contexts = synthetic_drivers(args.contexts, seed=1)
+    seconds = best_time(lambda: linear_response(contexts, args.years, params), args.repeat)
+    print(f"linear response of {args.contexts:,} contexts x {args.years} years: {seconds:.3f} s "
+          f"({args.contexts * args.years / seconds:,.0f} context-years/s)")
+    response = linear_response(contexts, args.years, params)
+    rng = np.random.default_rng(2)
+    index = rng.integers(0, args.contexts, args.fields)
+    stocks = equilibrium(contexts, 3.0, params).active[index] * rng.uniform(0.7, 1.3, (args.fields, 1))
+    plant_scale = rng.uniform(0.8, 1.5, args.fields)
+    seconds = best_time(lambda: response.soc(stocks, 3.0, plant_scale=plant_scale, index=index), args.repeat)
+    print(f"linear-response evaluation (SOC, {args.fields:,} fields): {seconds:.3f} s, "
+          f"{field_years / seconds:,.0f} field-years/s")
+
+
+if __name__ == "__main__":
+    main()
