@@ -203,11 +203,13 @@ def test_input_for_a_target_stock_reproduces_it_at_equilibrium(example, source):
     needed = response.input_for_soc(target, iom, source=source)
     name, annual = ("plant_input", response.annual_plant) if source == "plant" else ("fym_input", response.annual_fym)
     scaled = dataclasses.replace(spinup, **{name: np.asarray(getattr(spinup, name)) * (needed / annual)[:, None]})
-    np.testing.assert_allclose(equilibrium(scaled, iom).soc, target, rtol=1e-9)
+    spun_up = equilibrium(scaled, iom)
+    np.testing.assert_allclose(spun_up.soc, target, rtol=1e-9)
+    scales = {f"{source}_scale": response.scale_for_soc(target, iom, source)}
+    np.testing.assert_allclose(response.state(iom, **scales).active, spun_up.active, rtol=1e-9)
     per_plant, per_fym = response.soc_per_input()
-    per_unit = per_plant if source == "plant" else per_fym
-    np.testing.assert_allclose(per_unit * needed, target - iom - (response.active(0, 1) if source == "plant"
-                                                                  else response.active(1, 0)).sum(axis=1))
+    per_unit, other = (per_plant, response.fym) if source == "plant" else (per_fym, response.plant)
+    np.testing.assert_allclose(per_unit * needed, target - iom - other.sum(axis=1))
 
 
 def test_linear_response_matches_a_forward_run(example):

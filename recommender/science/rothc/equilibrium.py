@@ -1,4 +1,4 @@
-"""RothC at equilibrium without a 10,000-year spin-up, and its linear responses.
+"""RothC at equilibrium without a 10,000-year spin-up, and the inputs for a target stock.
 
 Given a year's monthly drivers, RothC is linear in its pools: every month
 multiplies the active pools (DPM, RPM, BIO, HUM) by a 4 x 4 matrix (decay,
@@ -7,8 +7,9 @@ therefore an affine map ``x_next = A x + b`` and the equilibrium that a
 spin-up approaches, year after year, is its fixed point
 ``x* = (I - A)^-1 b``: one batched 4 x 4 solve per field instead of
 thousands of simulated years. ``b`` is linear in the inputs, so the
-equilibrium, and every year of a trajectory, can be rescaled for other
-inputs or start pools without running the model again.
+equilibrium can be rescaled for other inputs, and the input that gives a
+target stock is a division (:mod:`.response` does the same for every year
+of a trajectory).
 
 The drivers given here describe a cycle of 12 c months (one year, or c years
 of a rotation) repeated for ever. The moisture deficit is not linear, but it
@@ -17,6 +18,7 @@ cycle reproduces, as a long spin-up would.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -93,22 +95,37 @@ class EquilibriumResponse:
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.plant.sum(axis=1) / self.annual_plant, self.fym.sum(axis=1) / self.annual_fym
 
-    def input_for_soc(self, target_soc: ArrayLike, iom: ArrayLike, source: str = "plant") -> Array:
-        """Annual input (t C/ha/yr) of ``source`` ("plant" or "fym") whose equilibrium SOC is the target.
+    def state(self, iom: ArrayLike, plant_scale: ArrayLike = 1.0, fym_scale: ArrayLike = 1.0) -> State:
+        """The equilibrium :class:`~.model.State` with the drivers' inputs multiplied by the scales."""
+        active = self.active(plant_scale, fym_scale)
+        return State(active=active, iom=np.broadcast_to(np.asarray(iom, dtype=float), active.shape[:1]).copy(),
+                     tsmd=self.tsmd)
 
-        The other input stays as in the drivers, and ``source`` keeps the
-        drivers' monthly spread. Total SOC is linear in the input, so this is a
-        division, not a search. A negative result means the target is below
-        what IOM and the other input give on their own; NaN means the drivers
-        have none of ``source`` to scale.
+    def scale_for_soc(self, target_soc: ArrayLike, iom: ArrayLike,
+                      source: Literal["plant", "fym"] = "plant") -> Array:
+        """(n,) multiplier of the drivers' ``source`` input whose equilibrium total SOC is ``target_soc``.
+
+        The other input stays as in the drivers. Total SOC is linear in the
+        input, so this is a division, not a search. A negative result means
+        the target is below what IOM and the other input give on their own;
+        NaN means the drivers have none of ``source`` to scale.
         """
         if source not in ("plant", "fym"):
             raise ValueError(f"source must be 'plant' or 'fym', not {source!r}")
         scaled, other = (self.plant, self.fym) if source == "plant" else (self.fym, self.plant)
-        annual = self.annual_plant if source == "plant" else self.annual_fym
         needed = np.asarray(target_soc, dtype=float) - np.asarray(iom, dtype=float) - other.sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return annual * needed / scaled.sum(axis=1)
+            return needed / scaled.sum(axis=1)
+
+    def input_for_soc(self, target_soc: ArrayLike, iom: ArrayLike,
+                      source: Literal["plant", "fym"] = "plant") -> Array:
+        """(n,) annual ``source`` input (t C/ha/yr, the drivers' monthly spread) for that target.
+
+        See :meth:`scale_for_soc`; e.g. the plant input that keeps a measured
+        stock at equilibrium, the usual way RothC is initialised.
+        """
+        annual = self.annual_plant if source == "plant" else self.annual_fym
+        return annual * self.scale_for_soc(target_soc, iom, source)
 
 
 def annual_maps(drivers: Drivers, params: RothCParameters | None = None, radiocarbon: bool = False) -> AnnualMaps:
@@ -204,8 +221,9 @@ def reference_spinup_years(drivers: Drivers, tolerance: float = 1e-6,
     spin-up year from empty pools until the active SOC changes by less than
     ``tolerance`` t C/ha over a year, and reports the months it ran in the
     first row of its yearly output; this counts the same years on the annual
-    maps, so that output can be reproduced. It also says how slowly a soil
-    approaches equilibrium. NaN where there is no equilibrium.
+    maps (with the moisture deficit settled from the first year), so that
+    output can be reproduced. It also says how slowly a soil approaches
+    equilibrium. NaN where there is no equilibrium.
     """
     maps = annual_maps(drivers, params)
     n_fields, years = maps.transition.shape[:2]

@@ -104,7 +104,8 @@ class State:
     iom : (n,) inert organic matter, t C/ha (never changes).
     tsmd : (n,) accumulated topsoil moisture deficit, mm (0 at field capacity,
         negative when dry); carried over because the next month's moisture
-        rate modifier depends on it.
+        rate modifier depends on it. Without a better value use 0, the wet
+        soil RothC assumes on the 1st of January.
     activity : (n, 4) or None: each active pool weighted by its 14C activity
         relative to modern carbon, when radiocarbon is tracked.
     """
@@ -208,7 +209,8 @@ class MonthlyTerms:
         depth = np.broadcast_to(np.asarray(drivers.depth, dtype=float), (n_fields,))
         covered = month_major(drivers.plant_cover) != 0.0
         plant = month_major(drivers.plant_input)
-        plant_dpm = plant * month_major(drivers.dpm_rpm_ratio) / (month_major(drivers.dpm_rpm_ratio) + 1.0)
+        ratio = month_major(drivers.dpm_rpm_ratio)
+        plant_dpm = plant * ratio / (ratio + 1.0)
         rate = (temperature_modifier(month_major(drivers.temperature), params) * cover_modifier(covered, params)
                 * month_major(drivers.decomposition_scale))
         maximum, bare = moisture_limits(clay, depth, params)
@@ -276,6 +278,8 @@ def simulate(drivers: Drivers, start: State, n_months: int | None = None,
     -------
     Trajectory
     """
+    if record not in ("month", "year"):
+        raise ValueError(f"record must be 'month' or 'year', not {record!r}")
     params = params or load_parameters()
     terms = MonthlyTerms.from_drivers(drivers, params)
     cycle, n_fields = terms.water_balance.shape

@@ -20,9 +20,10 @@ _MAX_CYCLES = 1000
 def temperature_modifier(temperature: ArrayLike, params: RothCParameters) -> Array:
     """Rate modifier a of mean monthly air temperature (description section 1.6).
 
-    1 at about 9.25 deg C, rising to 47.91 in the limit; 0 below
-    ``temperature_minimum`` (-5 deg C), as in the released RothC code, where the
-    formula would otherwise climb again as it nears its pole at -18.27 deg C.
+    1 at about 9.3 deg C, rising towards 47.91 in the warmth; 0 below
+    ``temperature_minimum`` (-5 deg C), as in the released RothC code: the
+    formula is nearly 0 there already, and past its pole at -18.27 deg C it
+    would jump to its maximum.
     """
     temperature = np.asarray(temperature, dtype=float)
     warm = np.maximum(temperature, params.temperature_minimum)
