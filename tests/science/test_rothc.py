@@ -114,20 +114,36 @@ def test_cli_writes_the_official_files(tmp_path, flag, name):
     assert not [path for path in tmp_path.iterdir() if path.name != name]  # no temporary file left
 
 
-def _batch(example) -> tuple[Drivers, Drivers]:
-    """The example field, a clay soil with more input and a bare, manured one: spin-up and forward drivers."""
-    def stack(drivers: Drivers) -> Drivers:
-        d = {field.name: np.asarray(getattr(drivers, field.name)) for field in dataclasses.fields(drivers)}
-        return dataclasses.replace(
-            drivers,
-            clay=np.array([d["clay"][0], 45.0, 5.0]), depth=np.array([d["depth"][0], 30.0, 20.0]),
-            plant_input=np.vstack([d["plant_input"], 1.5 * d["plant_input"], 0.5 * d["plant_input"]]),
-            fym_input=np.vstack([d["fym_input"] + 0.01, d["fym_input"] + 0.05 * (d["temperature"] > 10),
-                                 d["fym_input"] + 0.1]),
-            plant_cover=np.vstack([d["plant_cover"], d["plant_cover"], 0 * d["plant_cover"]]),
-            temperature=np.vstack([d["temperature"], d["temperature"] + 3.0, d["temperature"] - 1.0]),
-        )
-    return stack(example.spinup), stack(example.forward)
+#: Rothamsted's monthly rainfall and open-pan evaporation (mm), the table of section 1.6 of the description.
+RAIN = np.array([74.0, 59, 62, 51, 52, 57, 34, 55, 58, 56, 75, 71])
+EVAPORATION = np.array([8.0, 10, 27, 49, 83, 99, 103, 91, 69, 34, 16, 8])
+#: Hoosfield before 1852 (section 2.1): 0.212 t C/ha a month, January to July and December, cover then.
+HOOSFIELD_INPUT = np.array([0.212] * 7 + [0.0] * 4 + [0.212])
+
+
+def _batch() -> tuple[Drivers, Drivers]:
+    """Three fields (Hoosfield-like, a warmer clay soil with more input, a bare manured sand): spin-up
+    drivers for one year, forward drivers for ten years of varying weather."""
+    temperature = 9.5 - 6.5 * np.cos(2 * np.pi * (np.arange(12) + 0.5) / 12)
+    spinup = Drivers(
+        temperature=np.vstack([temperature, temperature + 3.0, temperature - 1.0]),
+        rainfall=np.vstack([RAIN, 0.6 * RAIN, 1.5 * RAIN]), evaporation=EVAPORATION,
+        plant_cover=np.vstack([HOOSFIELD_INPUT > 0, np.ones(12), np.zeros(12)]),
+        plant_input=np.vstack([HOOSFIELD_INPUT, 1.5 * HOOSFIELD_INPUT, 0.5 * HOOSFIELD_INPUT]),
+        fym_input=np.vstack([np.full(12, 0.01), 0.05 * (temperature > 10), np.full(12, 0.1)]),
+        dpm_rpm_ratio=np.array([[1.44], [0.67], [1.44]]), clay=np.array([23.4, 45.0, 5.0]),
+        depth=np.array([23.0, 30.0, 20.0]))
+    rng = np.random.default_rng(0)
+
+    def varied(monthly: np.ndarray, spread: float) -> np.ndarray:
+        return np.tile(monthly, 10) * rng.uniform(1 - spread, 1 + spread, (3, 120))
+
+    forward = dataclasses.replace(
+        spinup, temperature=np.tile(spinup.temperature, 10) + rng.normal(0, 1.5, (3, 120)),
+        rainfall=varied(np.asarray(spinup.rainfall), 0.5), evaporation=varied(np.tile(EVAPORATION, (3, 1)), 0.2),
+        plant_cover=np.tile(spinup.plant_cover, 10), plant_input=varied(np.asarray(spinup.plant_input), 0.3),
+        fym_input=np.tile(spinup.fym_input, 10))
+    return spinup, forward
 
 
 def _field(drivers: Drivers, index: int) -> Drivers:
@@ -147,20 +163,23 @@ def test_copies_of_a_field_run_alike(example):
         np.testing.assert_allclose(three.pools[field], one.pools[0], rtol=0, atol=1e-12)
 
 
-def test_a_batch_of_different_fields_equals_each_field_run_alone(example):
-    spinup, forward = _batch(example)
+def test_a_batch_of_different_fields_equals_each_field_run_alone():
+    spinup, forward = _batch()
     batch = simulate(forward, equilibrium(spinup, [3.0, 4.0, 2.0]), record="year")
     for field, iom in enumerate([3.0, 4.0, 2.0]):
         alone = simulate(_field(forward, field), equilibrium(_field(spinup, field), iom), record="year")
         np.testing.assert_allclose(batch.pools[field], alone.pools[0], rtol=1e-12, atol=1e-12)
 
 
-def test_equilibrium_is_a_fixed_point_of_its_cycle(example):
-    spinup, _ = _batch(example)
-    rotation = dataclasses.replace(spinup, plant_input=np.hstack([spinup.plant_input, 2 * spinup.plant_input]),
-                                   **{name: np.hstack([getattr(spinup, name)] * 2) for name in
-                                      ("temperature", "rainfall", "evaporation", "plant_cover", "fym_input",
-                                       "dpm_rpm_ratio", "modern")})
+def test_equilibrium_is_a_fixed_point_of_its_cycle():
+    spinup, _ = _batch()
+    def two_years(name: str, second_year: float = 1.0) -> np.ndarray:
+        year = np.broadcast_to(getattr(spinup, name), (3, 12))
+        return np.hstack([year, second_year * year])
+
+    monthly = ("temperature", "rainfall", "evaporation", "plant_cover", "fym_input", "dpm_rpm_ratio", "modern")
+    rotation = dataclasses.replace(spinup, plant_input=two_years("plant_input", 2.0),
+                                   **{name: two_years(name) for name in monthly})
     for drivers in (spinup, rotation):
         start = equilibrium(drivers, 3.0, radiocarbon=True)
         after = simulate(drivers, start).final
@@ -195,8 +214,8 @@ def test_no_decomposition_has_no_equilibrium():
 
 
 @pytest.mark.parametrize("source", ["plant", "fym"])
-def test_input_for_a_target_stock_reproduces_it_at_equilibrium(example, source):
-    spinup, _ = _batch(example)
+def test_input_for_a_target_stock_reproduces_it_at_equilibrium(source):
+    spinup, _ = _batch()
     iom = np.array([3.0, 4.0, 2.0])
     target = np.array([45.0, 80.0, 30.0])
     response = equilibrium_response(spinup)
@@ -212,8 +231,8 @@ def test_input_for_a_target_stock_reproduces_it_at_equilibrium(example, source):
     np.testing.assert_allclose(per_unit * needed, target - iom - other.sum(axis=1))
 
 
-def test_linear_response_matches_a_forward_run(example):
-    spinup, _ = _batch(example)
+def test_linear_response_matches_a_forward_run():
+    spinup, _ = _batch()
     old = equilibrium(spinup, 3.0)
     practice = dataclasses.replace(spinup, decomposition_scale=0.9, fym_input=np.asarray(spinup.fym_input) + 0.05)
     response = linear_response(practice, 30)
@@ -234,18 +253,18 @@ def test_linear_response_matches_a_forward_run(example):
 def test_rothamsted_moisture_example_of_the_description():
     """The accumulated TSMD table of section 1.6 (23.4 % clay, 0-23 cm, cropped)."""
     params = load_parameters()
-    rain = [74, 59, 62, 51, 52, 57, 34, 55, 58, 56, 75, 71]
-    evaporation = [8, 10, 27, 49, 83, 99, 103, 91, 69, 34, 16, 8]
     maximum, bare = rothc.moisture_limits(23.4, 23.0, params)
     assert maximum == pytest.approx(-44.94, abs=0.005)
     tsmd, path = np.zeros(1), []
-    for r, e in zip(rain, evaporation):
+    for r, e in zip(RAIN, EVAPORATION):
         tsmd = rothc.tsmd_step(tsmd, np.array([r - 0.75 * e]), np.array([True]), maximum, bare)
         path.append(tsmd[0])
     expected = [0, 0, 0, 0, -10.25, -27.50, -44.94, -44.94, -38.69, -8.19, 0, 0]
     np.testing.assert_allclose(path, expected, atol=0.005)
     assert rothc.humified_fraction(23.4, params) == pytest.approx(1 / 4.51, abs=1e-3)  # CO2/(BIO+HUM) = 3.51
     assert rothc.falloon_iom(33.8) == pytest.approx(2.7, abs=0.05)  # section 2.1, Hoosfield
+    a = rothc.temperature_modifier([-20.0, -6.0, -4.0, 9.29, 30.0], params)
+    assert a[0] == a[1] == 0.0 and 0 < a[2] < 0.05 and a[3] == pytest.approx(1.0, abs=1e-3) and a[4] < 47.91
 
 
 def test_every_parameter_has_a_source_and_a_broken_table_is_named(tmp_path, monkeypatch):
