@@ -41,9 +41,11 @@ from recommender.science.rothc import (
     simulate,
 )
 
-MONTHLY_TEMPERATURE = np.array([3.7, 3.1, 5.5, 7.4, 10.9, 14.4, 16.3, 16.2, 13.8, 9.5, 6.2, 4.1])
-MONTHLY_RAIN = np.array([52.2, 42.9, 35.2, 52.0, 64.9, 46.3, 63.5, 60.6, 58.8, 63.4, 72.5, 60.9])
-MONTHLY_EVAPORATION = np.array([6.6, 17.3, 40.7, 70.5, 103.5, 117.3, 130.1, 106.9, 61.9, 29.5, 8.8, 3.9])
+#: A Rothamsted-like year: rainfall and open-pan evaporation (mm) from the table of section 1.6 of the
+#: RothC description, temperature (deg C) a smooth seasonal curve.
+MONTHLY_TEMPERATURE = 9.5 - 6.5 * np.cos(2 * np.pi * (np.arange(12) + 0.5) / 12)
+MONTHLY_RAIN = np.array([74.0, 59, 62, 51, 52, 57, 34, 55, 58, 56, 75, 71])
+MONTHLY_EVAPORATION = np.array([8.0, 10, 27, 49, 83, 99, 103, 91, 69, 34, 16, 8])
 
 
 def machine() -> str:

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from ..science.rothc.input_file import RothCInput
 
 #: The columns of the reference code's output files.
@@ -52,7 +50,7 @@ def run(input_file: Path, output: Path, monthly: bool) -> None:
     from ..science.rothc.input_file import RothCInputError, read_input
 
     try:
-        rows = _result_rows(read_input(input_file), monthly)
+        rows = _result_rows(read_input(input_file), monthly, input_file)
     except (RothCInputError, KnowledgeBaseError) as error:
         raise click.ClickException(str(error)) from None
     _write_atomically(output, [",".join(HEADER)] + [",".join(row) for row in rows])
@@ -71,16 +69,22 @@ def _refuse_output(input_file: Path, output: Path) -> None:
         raise click.ClickException(f"{output}: folder {output.parent} does not exist")
 
 
-def _result_rows(data: "RothCInput", monthly: bool) -> list[list[str]]:
+def _result_rows(data: "RothCInput", monthly: bool, source: Path) -> list[list[str]]:
     """Rows of the reference output: spun-up state then Decembers, or every month."""
+    import numpy as np
+
     from ..science.rothc.equilibrium import equilibrium, reference_spinup_years
+    from ..science.rothc.input_file import RothCInputError
     from ..science.rothc.model import simulate
 
-    def row(year: object, month: object, pools: "np.ndarray", delta: float) -> list[str]:
+    def row(year: object, month: object, pools: np.ndarray, delta: float) -> list[str]:
         return [str(year), str(month), *(repr(float(value)) for value in pools), repr(float(pools.sum())),
                 repr(float(delta))]
 
     start = equilibrium(data.spinup, data.iom, radiocarbon=True)
+    if not np.isfinite(start.active).all():
+        raise RothCInputError(f"{source}: the spin-up year (first 12 monthly rows) has no equilibrium: nothing "
+                              f"decomposes in it (every month below -5 deg C)")
     trajectory = simulate(data.forward, start)
     assert trajectory.delta14c is not None
     years, months = data.rows["year"][12:], data.rows["month"][12:]

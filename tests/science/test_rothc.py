@@ -347,6 +347,10 @@ def test_cli_names_the_file_and_line_of_a_bad_input(tmp_path):
     output = tmp_path / "out.csv"
     assert _refused([str(bad), "-o", str(output)]) == (
         f"Error: {bad}, line 19: DPM_RPM must be a number, got 'x'")
+    frozen = tmp_path / "frozen.dat"
+    frozen.write_text(_text([line.replace(" 8.0 ", " -10.0 ") for line in SPINUP]))
+    assert "has no equilibrium: nothing decomposes" in _refused([str(frozen), "-o", str(output)])
+    frozen.unlink()
     missing = _refused([str(tmp_path / "missing.dat"), "-o", str(output)])
     assert "missing.dat: cannot read the RothC input file" in missing
     assert not output.exists() and list(tmp_path.iterdir()) == [bad]
