@@ -23,9 +23,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .model import MONTHS_PER_YEAR, Array, Drivers, MonthlyTerms, State
+from .model import Array, Drivers, State
 from .modifiers import periodic_tsmd
 from .parameters import RothCParameters, load_parameters
+from .step import MONTHS_PER_YEAR, MonthlyTerms
 
 #: Tracer layout of the affine-map runs: 4 unit pools, then the plant and the FYM inputs.
 _PLANT, _FYM = 4, 5

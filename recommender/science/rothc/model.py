@@ -19,22 +19,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from .modifiers import (
-    Array,
-    cover_modifier,
-    humified_fraction,
-    moisture_limits,
-    moisture_modifier,
-    temperature_modifier,
-    tsmd_step,
-)
+from .modifiers import Array
 from .parameters import RothCParameters, load_parameters
+from .step import MONTHS_PER_YEAR, MonthlyTerms
 
 #: Pool order of every pool axis: the four active pools, then IOM.
 POOLS = ("DPM", "RPM", "BIO", "HUM", "IOM")
-MONTHS_PER_YEAR = 12
 
 
 @dataclass(frozen=True)
@@ -177,83 +169,6 @@ def soil_delta14c(active: Array, activity: Array, iom: Array, params: RothCParam
     return 1000.0 * np.exp(-age / params.radiocarbon_mean_life) - 1000.0
 
 
-@dataclass(frozen=True)
-class MonthlyTerms:
-    """Month-major ``(n_months, n_fields)`` arrays derived once from drivers.
-
-    Stepping month by month reads one contiguous row per month, and what does
-    not change from year to year (temperature, cover, the input split) is not
-    recomputed every month.
-    """
-
-    climate_rate: Array
-    water_balance: Array
-    covered: NDArray[np.bool_]
-    plant_dpm: Array
-    plant_rpm: Array
-    fym: Array
-    modern: Array
-    maximum_tsmd: Array
-    bare_tsmd: Array
-    humified: Array
-
-    @classmethod
-    def from_drivers(cls, drivers: Drivers, params: RothCParameters) -> "MonthlyTerms":
-        n_fields, n_months = drivers.shape
-
-        def month_major(value: ArrayLike) -> Array:
-            monthly = np.broadcast_to(np.asarray(value, dtype=float), (n_fields, n_months))
-            return np.ascontiguousarray(monthly.T)
-
-        clay = np.broadcast_to(np.asarray(drivers.clay, dtype=float), (n_fields,))
-        depth = np.broadcast_to(np.asarray(drivers.depth, dtype=float), (n_fields,))
-        covered = month_major(drivers.plant_cover) != 0.0
-        plant = month_major(drivers.plant_input)
-        ratio = month_major(drivers.dpm_rpm_ratio)
-        plant_dpm = plant * ratio / (ratio + 1.0)
-        rate = (temperature_modifier(month_major(drivers.temperature), params) * cover_modifier(covered, params)
-                * month_major(drivers.decomposition_scale))
-        maximum, bare = moisture_limits(clay, depth, params)
-        return cls(
-            climate_rate=rate,
-            water_balance=month_major(drivers.rainfall) - params.evaporation_factor * month_major(drivers.evaporation),
-            covered=covered, plant_dpm=plant_dpm, plant_rpm=plant - plant_dpm,
-            fym=month_major(drivers.fym_input), modern=month_major(drivers.modern) / 100.0,
-            maximum_tsmd=maximum, bare_tsmd=bare, humified=humified_fraction(clay, params),
-        )
-
-    def advance(self, pools: Array, tsmd: Array, month: int, params: RothCParameters,
-                plant_scale: Array, fym_scale: Array, radioactive: NDArray[np.bool_] | None) -> Array:
-        """Run ``month`` of the cycle on ``pools`` (in place) and return the new TSMD.
-
-        ``pools`` is ``(4, k, n)``: k sets of pools evolve under the same rates
-        ("tracers": the carbon, its 14C activity, or the unit pools and inputs
-        whose responses make the annual affine map). Tracer j receives
-        ``plant_scale[j]`` and ``fym_scale[j]`` times the month's inputs; the
-        ``radioactive`` tracers also decay as 14C and get inputs at % modern.
-        """
-        tsmd = tsmd_step(tsmd, self.water_balance[month], self.covered[month], self.maximum_tsmd, self.bare_tsmd)
-        rate = self.climate_rate[month] * moisture_modifier(tsmd, self.maximum_tsmd, params)
-        change = np.multiply.outer(params.rate_constants / -MONTHS_PER_YEAR, rate)
-        np.exp(change, out=change)
-        change -= 1.0  # minus the share of each pool that decomposes this month
-        lost = pools * change[:, None]
-        pools += lost
-        formed = lost.sum(axis=0)
-        formed *= -self.humified
-        pools[2] += params.bio_fraction * formed
-        pools[3] += (1.0 - params.bio_fraction) * formed
-        if radioactive is not None:
-            pools[:, radioactive] *= np.exp(-params.radiocarbon_decay / MONTHS_PER_YEAR)
-            modern = np.where(radioactive[:, None], self.modern[month], 1.0)
-            plant_scale, fym_scale = plant_scale * modern, fym_scale * modern
-        fym = fym_scale * self.fym[month]
-        pools[0] += plant_scale * self.plant_dpm[month] + params.fym_dpm * fym
-        pools[1] += plant_scale * self.plant_rpm[month] + params.fym_rpm * fym
-        pools[3] += params.fym_hum * fym
-        return tsmd
-
-
 def simulate(drivers: Drivers, start: State, n_months: int | None = None,
              record: Literal["month", "year"] = "month", params: RothCParameters | None = None) -> Trajectory:
     """Run RothC forward month by month for all fields at once.
@@ -281,9 +196,10 @@ def simulate(drivers: Drivers, start: State, n_months: int | None = None,
     if record not in ("month", "year"):
         raise ValueError(f"record must be 'month' or 'year', not {record!r}")
     params = params or load_parameters()
-    terms = MonthlyTerms.from_drivers(drivers, params)
-    cycle, n_fields = terms.water_balance.shape
+    cycle = drivers.shape[1]
     n_months = cycle if n_months is None else n_months
+    terms = MonthlyTerms.from_drivers(drivers, params, repeated=n_months > cycle)
+    n_fields = terms.water_balance.shape[1]
     every = MONTHS_PER_YEAR if record == "year" else 1
     tracked = [start.active] if start.activity is None else [start.active, start.activity]
     pools = np.array(np.broadcast_to(np.stack(tracked), (len(tracked), n_fields, 4)).transpose(2, 0, 1))
