@@ -4,7 +4,10 @@ Measures, for synthetic fields (each with its own 12-month climate, cover,
 inputs, clay and depth, repeated every year):
 
 * the forward monthly simulation (``simulate``, yearly records) of
-  ``--fields`` fields over ``--years`` years;
+  ``--fields`` fields over ``--years`` years, each repeating its 12-month
+  climate (then the monthly decay factors are reused once the moisture
+  deficit cycles), and of ``--distinct-fields`` fields whose weather differs
+  every month (nothing to reuse);
 * the analytic spin-up (``equilibrium``) of the same fields, in fields/s;
 * the linear-response path: ``linear_response`` built once for
   ``--contexts`` distinct contexts, then evaluated for all fields (each mapped
@@ -21,6 +24,7 @@ Usage::
 """
 
 import argparse
+import dataclasses
 import os
 import platform
 import time
@@ -82,6 +86,23 @@ def synthetic_drivers(n_fields: int, seed: int = 0) -> Drivers:
     )
 
 
+def weather_by_year(drivers: Drivers, years: int, seed: int = 3) -> Drivers:
+    """The same fields with their own weather every month of ``years`` years (nothing repeats)."""
+    rng = np.random.default_rng(seed)
+    n_fields, _ = drivers.shape
+
+    def tiled(value: object) -> np.ndarray:
+        return np.tile(np.broadcast_to(np.asarray(value, dtype=float), (n_fields, 12)), years)
+
+    shape = (n_fields, 12 * years)
+    return dataclasses.replace(
+        drivers, temperature=tiled(drivers.temperature) + rng.normal(0.0, 1.5, shape),
+        rainfall=tiled(drivers.rainfall) * rng.lognormal(0.0, 0.4, shape),
+        evaporation=tiled(drivers.evaporation) * rng.uniform(0.8, 1.2, shape),
+        plant_cover=tiled(drivers.plant_cover), plant_input=tiled(drivers.plant_input),
+        fym_input=tiled(drivers.fym_input), dpm_rpm_ratio=tiled(drivers.dpm_rpm_ratio))
+
+
 def best_time(run: Callable[[], object], repeat: int) -> float:
     """Fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
     times = []
@@ -96,6 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fields", type=int, default=100_000)
     parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--distinct-fields", type=int, default=20_000,
+                        help="fields of the run whose weather differs every month (no repetition to exploit)")
     parser.add_argument("--contexts", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -110,7 +133,14 @@ def main() -> None:
 
     seconds = best_time(lambda: simulate(drivers, start, n_months=12 * args.years, record="year", params=params),
                         args.repeat)
-    print(f"forward monthly simulation: {seconds:.3f} s, {field_years / seconds:,.0f} field-years/s")
+    print(f"forward monthly simulation, each field's 12-month climate repeated: {seconds:.3f} s, "
+          f"{field_years / seconds:,.0f} field-years/s")
+
+    distinct = weather_by_year(synthetic_drivers(args.distinct_fields), args.years)
+    start_distinct = equilibrium(synthetic_drivers(args.distinct_fields), 3.0, params)
+    seconds = best_time(lambda: simulate(distinct, start_distinct, record="year", params=params), args.repeat)
+    print(f"forward monthly simulation, weather differing every month ({args.distinct_fields:,} fields): "
+          f"{seconds:.3f} s, {args.distinct_fields * args.years / seconds:,.0f} field-years/s")
 
     seconds = best_time(lambda: equilibrium(drivers, 3.0, params), args.repeat)
     print(f"analytic spin-up (equilibrium): {seconds:.3f} s, {args.fields / seconds:,.0f} fields/s")

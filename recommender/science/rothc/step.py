@@ -36,10 +36,11 @@ class MonthlyTerms:
 
     Stepping month by month reads one contiguous row per month, and what does
     not change from year to year (temperature, cover, the input split) is not
-    recomputed every month. ``wet_change``, when the drivers are repeated,
-    holds each pool's monthly change factor while moisture does not limit
-    decomposition (``(n_months, 4, n_fields)``): the exponentials are most of
-    the cost of a month, and only the fields drier than that need new ones.
+    recomputed every month. When the drivers are repeated, ``change_cache``
+    (``(n_months, 4, n_fields)``) keeps each pool's change factor of the
+    month's last pass, for the moisture modifier ``cached_moisture`` it was
+    computed with: the exponentials are most of the cost of a month, and once
+    the moisture deficit cycles with the drivers they are all reused.
     """
 
     climate_rate: Array
@@ -52,7 +53,8 @@ class MonthlyTerms:
     maximum_tsmd: Array
     bare_tsmd: Array
     humified: Array
-    wet_change: Array | None = None
+    change_cache: Array | None = None
+    cached_moisture: Array | None = None
 
     @classmethod
     def from_drivers(cls, drivers: "Drivers", params: RothCParameters, repeated: bool = False) -> "MonthlyTerms":
@@ -78,7 +80,8 @@ class MonthlyTerms:
             covered=covered, plant_dpm=plant_dpm, plant_rpm=plant - plant_dpm,
             fym=month_major(drivers.fym_input), modern=month_major(drivers.modern) / 100.0,
             maximum_tsmd=maximum, bare_tsmd=bare, humified=humified_fraction(clay, params),
-            wet_change=np.ascontiguousarray(_change(rate, params).transpose(1, 0, 2)) if repeated else None,
+            change_cache=np.ascontiguousarray(_change(rate, params).transpose(1, 0, 2)) if repeated else None,
+            cached_moisture=np.ones_like(rate) if repeated else None,
         )
 
     def advance(self, pools: Array, tsmd: Array, month: int, params: RothCParameters,
@@ -93,12 +96,13 @@ class MonthlyTerms:
         """
         tsmd = tsmd_step(tsmd, self.water_balance[month], self.covered[month], self.maximum_tsmd, self.bare_tsmd)
         moisture = moisture_modifier(tsmd, self.maximum_tsmd, params)
-        if self.wet_change is None:
+        if self.change_cache is None or self.cached_moisture is None:
             change = _change(self.climate_rate[month] * moisture, params)
         else:
-            change = self.wet_change[month].copy()
-            dry = np.flatnonzero(moisture < 1.0)
-            change[:, dry] = _change(self.climate_rate[month, dry] * moisture[dry], params)
+            change = self.change_cache[month]
+            stale = np.flatnonzero(moisture != self.cached_moisture[month])
+            change[:, stale] = _change(self.climate_rate[month, stale] * moisture[stale], params)
+            self.cached_moisture[month, stale] = moisture[stale]
         lost = pools * change[:, None]
         pools += lost
         formed = lost.sum(axis=0)
