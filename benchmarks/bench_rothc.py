@@ -20,7 +20,8 @@ machine's description are printed; nothing is written.
 
 Usage::
 
-    python benchmarks/bench_rothc.py [--fields 100000] [--years 20] [--contexts 1000] [--repeat 3]
+    python benchmarks/bench_rothc.py [--fields 100000] [--years 20] [--distinct-fields 20000]
+                                      [--contexts 1000] [--repeat 3]
 """
 
 import argparse
