@@ -15,6 +15,7 @@ COMMANDS = {
     "score": "score",
     "train": "train",
     "model": "models",
+    "rothc": "rothc",
 }
 
 
