@@ -15,6 +15,9 @@ from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass,
 FARM_ID_MAX_LENGTH = 128
 #: Smallest measured stock accepted, t C/ha (0-30 cm); even hyper-arid soils hold more.
 MIN_STOCK_T_HA = 0.1
+#: Largest: mineral soils stay far below; a larger figure is a unit mistake
+#: (kg instead of t) or an organic soil, which IPCC treats apart.
+MAX_STOCK_T_HA = 1000.0
 
 
 # Validation runs once per request in the service: the table look-ups it
@@ -85,15 +88,18 @@ class FarmContext(BaseModel):
         tuple[str, ...],
         Field(max_length=40, description="Catalogue ids of practices already in place"),
     ] = ()
-    clay_pct: Annotated[float | None, Field(ge=0, le=100, description="Clay content, %")] = None
+    # Numbers are strict: a boolean or a numeric string is refused, not read as a number.
+    clay_pct: Annotated[float | None, Field(strict=True, allow_inf_nan=False, ge=0, le=100,
+                                            description="Clay content, %", json_schema_extra={"unit": "%"})] = None
     soc_t_ha: Annotated[
         float | None,
         # The lower bound keeps the 4 per 1000 target (0.4 % of the stock) a
         # divisor: a stock of ~1e-300 would make shares of it overflow.
-        Field(ge=MIN_STOCK_T_HA, le=1000, validate_default=True,
-              description="Measured SOC stock, t C/ha, 0-30 cm"),
+        Field(strict=True, allow_inf_nan=False, ge=MIN_STOCK_T_HA, le=MAX_STOCK_T_HA, validate_default=True,
+              description="Measured SOC stock, t C/ha, 0-30 cm", json_schema_extra={"unit": "t C/ha, 0-30 cm"}),
     ] = None
-    area_ha: Annotated[float | None, Field(gt=0, le=1e7, description="Field area, ha")] = None
+    area_ha: Annotated[float | None, Field(strict=True, allow_inf_nan=False, gt=0, le=1e7,
+                                           description="Field area, ha", json_schema_extra={"unit": "ha"})] = None
 
     @field_validator("current_practices")
     @classmethod

@@ -23,6 +23,7 @@ def _contexts(survey):
     for record in records:
         data = {k: v for k, v in record.items() if v != ""}
         data["current_practices"] = [p for p in data.get("current_practices", "").split(";") if p]
+        data |= {k: float(data[k]) for k in ("clay_pct", "soc_t_ha", "area_ha") if k in data}  # CSV text cells
         farms.append(FarmContext.model_validate(data))
     return valid, farms
 

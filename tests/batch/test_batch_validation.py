@@ -1,5 +1,6 @@
 """Vectorised validation: rejects with reasons, and the semantics of FarmContext."""
 
+import contextlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,6 +83,9 @@ def _farm_context_verdict(row: dict) -> set[str]:
     data = {k: v for k, v in row.items() if v != ""}
     if "current_practices" in data:
         data["current_practices"] = [p for p in data["current_practices"].split(";") if p]
+    for column in ("clay_pct", "soc_t_ha", "area_ha"):  # a survey's text cells, read as numbers when they are
+        with contextlib.suppress(KeyError, ValueError):
+            data[column] = float(data[column])
     try:
         FarmContext.model_validate(data)
     except ValidationError as error:

@@ -44,7 +44,7 @@ def test_observation_features_match_engine_candidates(engine):
 
 def test_combination_takes_the_bundle_gain(engine, example):
     rows = observation_rows(example, engine, DEFAULT_TAU_YEARS)
-    combined = rows[rows["practice_id"] == "cover_crops+no_till"].iloc[0]
+    combined = rows[rows["practice_id"] == "cover_crops;no_till"].iloc[0]
     context = example.iloc[combined.name]
     key = ContextKey(context.climate_zone, context.soil_class, context.land_use, context.degradation,
                      tuple(context.current_practices))

@@ -68,6 +68,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.inputs.climate_zone import MONTANE_MIN_ELEVATION_M, ipcc_climate_zone
+from recommender.inputs.columns import PRACTICE_SEPARATOR
 from recommender.science.depth import (
     MAX_DEPTH_CM,
     MIN_DEPTH_CM,
@@ -185,7 +186,7 @@ def map_practices(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
         for i, first in enumerate(ids):
             if any(second in catalogue[first].conflicts_with for second in ids[i + 1:]):
                 return None, CONTRADICTORY
-        return "+".join(ids), None
+        return PRACTICE_SEPARATOR.join(ids), None
 
     verdicts = {code: one(code) for code in codes.dropna().unique()}
     verdicts_nan = one(None)
@@ -291,7 +292,7 @@ def convert(source, engine: Tier1Engine | None = None) -> Conversion:
     catalogue = load_knowledge_base().practices
     pairs = pd.MultiIndex.from_arrays([practice.fillna(""), land_use])
     applies = {
-        (combination, use): all(use in catalogue[p].land_uses for p in combination.split("+"))
+        (combination, use): all(use in catalogue[p].land_uses for p in combination.split(PRACTICE_SEPARATOR))
         for combination, use in pairs.unique()
         if combination
     }
