@@ -13,8 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from recommender.model.registry import RegistryError
 from recommender.inputs.errors import error_records
+from recommender.model.registry import RegistryError
 
 from .deps import RETRY_AFTER_SECONDS
 

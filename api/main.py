@@ -5,9 +5,9 @@ Run it with ``recommender serve`` (uvicorn, factory ``api.main:create_app``).
 """
 
 import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Callable
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware

@@ -35,17 +35,17 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 from pydantic import ValidationError
+from recommender.recommend.records import recommend
 from threadpoolctl import threadpool_limits
 
 from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
-from recommender.recommend.records import recommend
 from recommender.model.registry import ModelRegistry, default_models_dir
 from recommender.recommend.service import ModelService
 from recommender.science.tier1 import Tier1Engine
@@ -289,7 +289,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone.")
     args = parser.parse_args()
     models_dir = args.models_dir or default_models_dir()
-    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "seconds": args.seconds,
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "seconds": args.seconds,
               "machine": machine()}
     farms = measured_farms(200)
     report["in_process"] = in_process(models_dir, farms, min(args.seconds, 5))

@@ -79,14 +79,15 @@ def score(source: Path, output: Path, models_dir: Path, extra: list[str]) -> dic
 def predict_rates(survey: Path, models_dir: Path, rows: int = 200_000) -> dict:
     """Raw predict rates (rows/s) on the candidate rows of the survey's first farms,
     and the share of rows batch scoring predicts after deduplication."""
+    from threadpoolctl import threadpool_limits
+
     from recommender.batch.ids import SeenIds
-    from recommender.model.distinct_rows import DistinctRowsModel, onnx_residuals
     from recommender.batch.reading import read_chunks
     from recommender.batch.validation import validate_chunk
+    from recommender.model.distinct_rows import DistinctRowsModel, onnx_residuals
     from recommender.model.onnx import OnnxGainModel
     from recommender.model.registry import ModelRegistry
     from recommender.science.tier1 import Tier1Engine
-    from threadpoolctl import threadpool_limits
 
     model = ModelRegistry(models_dir).load().model
     engine = Tier1Engine()

@@ -4,8 +4,8 @@ Everything the card states is in the manifest (``recommender.registry``), so
 the card can be regenerated from a model folder and never disagrees with it.
 """
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .evaluation import METRICS
 

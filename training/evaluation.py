@@ -37,8 +37,8 @@ expected gain against the Tier 1 central gain, and coverage of the Monte Carlo
 draws by the 10-90 % band.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd

@@ -13,13 +13,27 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from recommender.inputs.columns import (FARM_COLUMNS, PRACTICE_SEPARATOR, Problems, check_farm_columns,
-                                        number_cells, practice_list, text_cells)
+from recommender.inputs.columns import (
+    FARM_COLUMNS,
+    PRACTICE_SEPARATOR,
+    Problems,
+    check_farm_columns,
+    number_cells,
+    practice_list,
+    text_cells,
+)
 from recommender.inputs.farm import MAX_STOCK_T_HA, ContextKey
 from recommender.knowledge import load_knowledge_base, practice_set_problems
 from recommender.science.depth import MAX_DEPTH_CM, MIN_DEPTH_CM, to_reference_depth
-from training.observation_schema import (COLUMNS, DELTA_TOLERANCE, MAX_ABS_DELTA_T_HA_YR, MAX_YEARS, OUTPUT_COLUMNS,
-                                         ObservationError, Problem)
+from training.observation_schema import (
+    COLUMNS,
+    DELTA_TOLERANCE,
+    MAX_ABS_DELTA_T_HA_YR,
+    MAX_YEARS,
+    OUTPUT_COLUMNS,
+    ObservationError,
+    Problem,
+)
 
 #: Observation columns besides the farm's that hold numbers.
 NUMBERS = ("delta_soc_t_ha_yr", "soc_before_t_ha", "soc_after_t_ha", "years", "depth_cm")
@@ -102,7 +116,8 @@ def _check_columns(raw: pd.DataFrame, source: str) -> None:
         if close:
             # Extra columns pass through unvalidated, so a typo of a schema
             # column would silently lose its values.
-            problems.append(Problem(source, None, column, None, f"unknown column; did you mean '{close[0]}'? rename it"))
+            problems.append(Problem(source, None, column, None,
+                                    f"unknown column; did you mean '{close[0]}'? rename it"))
     if problems:
         raise ObservationError(problems)
 

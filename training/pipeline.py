@@ -48,14 +48,13 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from recommender.inputs.columns import PRACTICE_SEPARATOR
+from recommender.inputs.farm import ContextKey
 from recommender.model.features import CATEGORICAL, NUMERIC, context_categories
 from recommender.model.gain_model import BoosterConfig, GainModel, fit_gain_model
 from recommender.model.reference_set import ReferenceSetConfig, reference_set
-from recommender.inputs.farm import ContextKey
 from recommender.science.tier1 import QUANTILES, Tier1Engine
 
 from .duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, to_duration, to_horizon
-
 
 TARGET = "target_t_c_ha_yr"
 #: Columns of :func:`observation_rows` besides the model's features.

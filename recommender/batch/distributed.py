@@ -21,10 +21,10 @@ memory of predicted rows) across the partitions it scores.
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Sequence
 
 import dask
 import dask.dataframe as dd
@@ -34,14 +34,22 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
 
-from recommender.model.gain_model import GainModel
-from recommender.recommend.options import Options
-from recommender.science.tier1 import Tier1Engine
 from recommender.batch.ids import KnownDuplicates, id_hashes
 from recommender.batch.reading import parquet_files, survey_columns, survey_format, to_frame
 from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
 from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
-from recommender.batch.writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, write_table
+from recommender.batch.writing import (
+    Counts,
+    Destinations,
+    move_into_place,
+    remove,
+    temporary_path,
+    to_table,
+    write_table,
+)
+from recommender.model.gain_model import GainModel
+from recommender.recommend.options import Options
+from recommender.science.tier1 import Tier1Engine
 
 #: Bytes of CSV per partition for each row asked for by ``chunk_size``
 #: (survey rows are 60-120 bytes).
@@ -197,7 +205,8 @@ def _run(client: Client, counts_frame: dd.DataFrame, progress: bool | None) -> C
     """Compute every partition, with a progress bar fed as partitions finish."""
     counts = Counts()
     futures = client.compute(counts_frame.to_delayed())
-    with tqdm(unit=" farms", unit_scale=True, desc="scoring", disable=None if progress is None else not progress) as bar:
+    with tqdm(unit=" farms", unit_scale=True, desc="scoring",
+              disable=None if progress is None else not progress) as bar:
         for future in as_completed(futures):
             done = future.result().iloc[0]
             counts.add(int(done["read"]), int(done["scored"]), int(done["rejected"]), int(done["rows_written"]))

@@ -12,9 +12,9 @@ finds in a spreadsheet (CSV line = row + 1).
 import csv
 import gzip
 import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -79,6 +79,7 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
     """The farm-context columns of a survey, ``chunk_size`` rows at a time."""
     path = Path(path)
     columns = [c for c in survey_columns(path) if c in INPUT_COLUMNS]
+    batches: Iterator[pa.RecordBatch]
     if survey_format(path) == "parquet":
         batches = itertools.chain.from_iterable(
             pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=columns) for f in parquet_files(path))

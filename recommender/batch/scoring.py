@@ -12,9 +12,9 @@ one row per (farm, rank) in ``ROW_SCHEMA`` and one summary row per farm in
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
 
 import numpy as np
 import pandas as pd

@@ -7,9 +7,10 @@ must be unique across the survey: rows after the first with the same id are
 rejected, naming the first row. Columns that are not farm fields are ignored.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import annotated_types
 import numpy as np
@@ -17,8 +18,15 @@ import pandas as pd
 import pyarrow as pa
 
 from recommender.batch.ids import id_hashes
-from recommender.inputs.columns import (FARM_COLUMNS, PRACTICE_SEPARATOR, REQUIRED_COLUMNS, Problems,
-                                        check_farm_columns, constraint, text_cells)
+from recommender.inputs.columns import (
+    FARM_COLUMNS,
+    PRACTICE_SEPARATOR,
+    REQUIRED_COLUMNS,
+    Problems,
+    check_farm_columns,
+    constraint,
+    text_cells,
+)
 from recommender.inputs.farm import ContextKey
 
 #: The columns a survey is read for, in the order their problems are reported.

@@ -1,7 +1,7 @@
 """The ranking options every command that ranks offers (recommend, score)."""
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 import click
 

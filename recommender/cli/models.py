@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
 from recommender.cli._output import echo_json, echo_table
+from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
 
 models_dir_option = click.option(
     "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

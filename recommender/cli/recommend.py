@@ -5,10 +5,10 @@ from pathlib import Path
 import click
 
 from recommender.cli._default_model import build_default
+from recommender.cli._options import ranking_options
 from recommender.cli._output import echo_table
 from recommender.cli.assess import read_farm
 from recommender.model.registry import ModelRegistry, default_models_dir
-from recommender.cli._options import ranking_options
 from recommender.recommend.options import Options
 from recommender.recommend.service import ModelService
 from recommender.science.tier1 import Tier1Engine

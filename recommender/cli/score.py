@@ -11,8 +11,8 @@ from recommender.batch.validation import SurveyError
 from recommender.batch.writing import FORMATS, destinations
 from recommender.cli._default_model import build_default
 from recommender.cli._options import ranking_options
-from recommender.recommend.options import Options
 from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
+from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
 
 

@@ -42,6 +42,7 @@ def serve(host: str, port: int, workers: int, models_dir: Path | None, access_lo
     """
     # Imported here: the other commands need not load the web stack.
     import uvicorn
+
     from api.settings import Settings
 
     # Workers are new processes: they read the registry and thread limits

@@ -19,9 +19,9 @@ value; ``current_practices`` holds ids separated by ``;`` (empty items are
 ignored).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 import annotated_types
 import numpy as np
@@ -187,7 +187,8 @@ def _numbers(series: pd.Series | None, n: int, column: str, problems: Problems) 
     phrase, inside = _bounds(column)
     with np.errstate(invalid="ignore"):
         outside = given & ~not_number & ~inside(values)
-    unit = (FarmContext.model_fields[column].json_schema_extra or {}).get("unit", "")
+    extra = FarmContext.model_fields[column].json_schema_extra
+    unit = extra.get("unit", "") if isinstance(extra, dict) else ""
     problems.flag(outside, column, f"Input should be {phrase} ({unit})")
     return np.where(given & ~not_number & ~outside, values, np.nan), given
 

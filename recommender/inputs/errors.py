@@ -5,7 +5,7 @@ everywhere.
 """
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 

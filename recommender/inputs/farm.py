@@ -1,15 +1,14 @@
 """The farm context: what the engine needs to know about one field."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Annotated, NamedTuple
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from recommender.knowledge import load_knowledge_base, practice_set_problems
 from recommender.inputs.soils import derive_soil_class
+from recommender.knowledge import load_knowledge_base, practice_set_problems
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
-
 
 #: Longest farm identifier accepted (it is echoed in every answer and output row).
 FARM_ID_MAX_LENGTH = 128
@@ -29,7 +28,7 @@ def _soil_class(
     return derive_soil_class(load_knowledge_base(), texture, zone, clay_pct, stated)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _has_reference_stock(zone: str, soil_class: str) -> bool:
     stocks = load_knowledge_base().reference_stocks
     return not pd.isna(stocks.at[(zone, soil_class), "soc_ref_t_c_ha"])
@@ -75,7 +74,8 @@ class FarmContext(BaseModel):
         },
     )
 
-    farm_id: Annotated[str | None, Field(max_length=FARM_ID_MAX_LENGTH, description="Your identifier, echoed back")] = None
+    farm_id: Annotated[str | None, Field(max_length=FARM_ID_MAX_LENGTH,
+                                         description="Your identifier, echoed back")] = None
     climate_zone: Annotated[ClimateZone, Field(description="IPCC climate zone (2019 Vol.4 Ch.3)")]
     soil_texture: Annotated[SoilTexture, Field(description="USDA texture class")]
     soil_class: Annotated[

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,11 +10,12 @@ from recommender.knowledge import load_knowledge_base
 from recommender.knowledge.practices import COBENEFIT_MAX, COST_CLASSES, Practice
 from recommender.vocabulary import Family
 
-_RATE = {"mean": 0.32, "low": 0.16, "high": 0.48, "source": "poeplau_don_2015",
+_RATE: dict[str, Any] = {"mean": 0.32, "low": 0.16, "high": 0.48, "source": "poeplau_don_2015",
          "interval": "95% CI (mean +/- 2 SE)", "depth_cm": 22.0, "note": "meta-analysis of 139 plots"}
-_SOURCE = {"key": "ipcc2019_v4_ch5", "citation": "IPCC (2019) 2019 Refinement, Vol. 4, Ch. 5 Cropland, Table 5.5",
-           "doi_or_url": "https://www.ipcc-nggip.iges.or.jp/public/2019rf/vol4.html"}
-_EXAMPLE = {
+_SOURCE: dict[str, Any] = {
+    "key": "ipcc2019_v4_ch5", "citation": "IPCC (2019) 2019 Refinement, Vol. 4, Ch. 5 Cropland, Table 5.5",
+    "doi_or_url": "https://www.ipcc-nggip.iges.or.jp/public/2019rf/vol4.html"}
+_EXAMPLE: dict[str, Any] = {
     "id": "reduced_tillage", "name": "Reduced tillage", "family": "conservation_agriculture",
     "description": "Replace ploughing with shallow or strip tillage.", "land_uses": ["cropland"],
     "climate_zones": ["warm_temperate_moist"], "degradation": ["none", "moderate", "severe"],
@@ -128,9 +129,9 @@ def practice_info(practice: Practice) -> PracticeInfo:
         effect=Effect(sets=dict(practice.sets), rate=Rate(**asdict(practice.rate)) if practice.rate else None),
         cobenefits=Cobenefits(**practice.cobenefits),
         cobenefits_source=practice.cobenefits_source,
-        cost=CostDetail(cost_class=practice.cost.cost_class, usd_ha_min=practice.cost.usd_ha_min,
-                        usd_ha_max=practice.cost.usd_ha_max, basis=practice.cost.basis,
-                        source=practice.cost.source),
+        cost=CostDetail.model_validate({"class": practice.cost.cost_class, "usd_ha_min": practice.cost.usd_ha_min,
+                                        "usd_ha_max": practice.cost.usd_ha_max, "basis": practice.cost.basis,
+                                        "source": practice.cost.source}),
         years_to_saturation=practice.years_to_saturation,
         caveats=list(practice.caveats),
         sources=[Source(key=key, citation=sources[key]["citation"], doi_or_url=sources[key].get("doi_or_url", ""))

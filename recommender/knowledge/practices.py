@@ -1,12 +1,13 @@
 """The practice catalogue: what each practice is, where it applies, what it does."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from recommender.vocabulary import ClimateZone, Degradation, Family, LandUse
 from recommender.knowledge._tables import KnowledgeBaseError, read_yaml
 from recommender.knowledge.factors import LEVELS
+from recommender.vocabulary import ClimateZone, Degradation, Family, LandUse
 
 NAME = "practices.yaml"
 

@@ -9,9 +9,9 @@ service) and a million (batch scoring), and the reference set the model is
 trained on.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 

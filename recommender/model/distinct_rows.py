@@ -94,8 +94,10 @@ class DistinctRowsModel:
     def _predict(self, features: Features) -> np.ndarray:
         with threadpool_limits(SKLEARN_THREADS):
             return np.concatenate([
-                self.predictor.residuals(features.take(np.arange(start, min(start + PREDICT_BATCH_ROWS, len(features)))))
-                for start in range(0, len(features), PREDICT_BATCH_ROWS)])
+                self.predictor.residuals(features.take(np.arange(start, min(start + PREDICT_BATCH_ROWS,
+                                                                                len(features)))))
+                for start in range(0, len(features), PREDICT_BATCH_ROWS)
+            ])
 
     def _remember(self, keys: list[tuple], residuals: np.ndarray) -> np.ndarray:
         """Store ``residuals``; return their positions in the store."""

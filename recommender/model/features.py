@@ -7,8 +7,8 @@ reference set or on observations, the service, batch scoring) builds its rows
 with :func:`context_categories` and :class:`Features`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd

@@ -57,16 +57,16 @@ def _booster_shape(operator) -> None:
 
 def _tree_arrays(booster: HistGradientBoostingRegressor) -> dict:
     """The boosting trees as the flat node and leaf arrays of ``TreeEnsemble``."""
-    arrays = {key: [] for key in ("splits", "features", "true_ids", "true_leaf", "false_ids",
-                                  "false_leaf", "missing", "leaf_weights", "roots")}
+    arrays: dict[str, list] = {key: [] for key in ("splits", "features", "true_ids", "true_leaf", "false_ids",
+                                                   "false_leaf", "missing", "leaf_weights", "roots")}
     for (predictor,) in booster._predictors:
         nodes = predictor.nodes
-        leaf_index, node_index = {}, {}
-        for i in np.flatnonzero(nodes["is_leaf"]):
+        leaf_index: dict[int, int] = {}
+        for i in np.flatnonzero(nodes["is_leaf"]).tolist():
             leaf_index[i] = len(arrays["leaf_weights"])
             arrays["leaf_weights"].append(float(nodes["value"][i]))
-        internal = np.flatnonzero(~nodes["is_leaf"].astype(bool))
-        if internal.size == 0:
+        internal = np.flatnonzero(~nodes["is_leaf"].astype(bool)).tolist()
+        if not internal:
             # A tree that is a single leaf: TreeEnsemble roots must be branch
             # nodes, so both sides of a dummy split lead to that leaf.
             arrays["roots"].append(len(arrays["splits"]))
@@ -139,7 +139,7 @@ def to_onnx(model: GainModel) -> onnx.ModelProto:
     float64, each shaped ``(n, 1)``; outputs ``expected``, ``low``, ``high``
     (residuals, float64, ``(n, 1)``), in that order.
     """
-    merged = None
+    merged: onnx.ModelProto | None = None
     for output in OUTPUTS:
         converted = convert_sklearn(
             getattr(model, output),
@@ -160,6 +160,8 @@ def to_onnx(model: GainModel) -> onnx.ModelProto:
             merged.graph.node.extend(graph.node)
             merged.graph.initializer.extend(graph.initializer)
             merged.graph.output.extend(graph.output)
+    if merged is None:
+        raise OnnxConversionError("the model has no output to convert")
     for opset in merged.opset_import:
         if opset.domain == "ai.onnx.ml":
             opset.version = ML_OPSET

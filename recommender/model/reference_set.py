@@ -53,12 +53,13 @@ def reference_contexts(engine: Tier1Engine, seed: int = 0, extra: int = 1500,
         )
     ]
     practices = engine.kb.practices
-    rows = [(*key, np.nan) for key in grid]
+    rows: list[tuple] = [(*key, np.nan) for key in grid]
     for index in rng.integers(0, len(grid), size=extra):
         zone, soil_class, land_use, degradation, _ = grid[index]
         candidates = [p for p in practices.values() if land_use in p.land_uses]
         chosen: list[str] = []
-        for practice in rng.permutation(candidates)[: rng.integers(0, 3)]:
+        for position in rng.permutation(len(candidates))[: rng.integers(0, 3)]:
+            practice = candidates[position]
             if not practice.conflicts_with & set(chosen):
                 chosen.append(practice.id)
         key = ContextKey(zone, soil_class, land_use, degradation, tuple(sorted(chosen)))

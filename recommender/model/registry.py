@@ -25,10 +25,10 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import joblib
 
@@ -192,7 +192,7 @@ class ModelRegistry:
         before the folder is renamed into place.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
         try:
             artifact = staging / ARTIFACT

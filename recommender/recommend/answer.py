@@ -15,7 +15,7 @@ from recommender.inputs.errors import FieldError
 from recommender.knowledge.catalogue import Cobenefits, Cost
 from recommender.vocabulary import Family
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "farm_id": "demo-001",
     "baseline": {"soc_t_ha": 46.368, "soc_source": "ipcc_tier1", "soil_class": "HAC",
                  "target_4p1000_t_c_ha_yr": 0.185472},
@@ -123,7 +123,7 @@ class Answer(BaseModel):
     model: ModelStamp
 
 
-_BATCH_EXAMPLE = [
+_BATCH_EXAMPLE: list[Any] = [
     {"index": 0, "status": "ok", "farm_id": "demo-001", "answer": EXAMPLE, "errors": None},
     {"index": 1, "status": "invalid", "farm_id": "demo-002", "answer": None,
      "errors": [{"field": "land_use", "problem": "Field required", "allowed": None}]},
@@ -163,7 +163,9 @@ def flat_columns(model: type[BaseModel], prefix: str = "") -> list[tuple[tuple[s
                         for path, column, kind in flat_columns(nested, f"{prefix}{key}_")]
         elif "flat" in extra:
             item = get_args(annotation)[0]
-            columns += [((name, str(i)), f"{prefix}{column}", item) for i, column in enumerate(extra["flat"])]
+            names = extra["flat"]
+            assert isinstance(names, list)
+            columns += [((name, str(i)), f"{prefix}{column}", item) for i, column in enumerate(names)]
         elif nested is None:
             columns.append(((name,), f"{prefix}{key}", _leaf_type(annotation)))
     return columns

@@ -2,8 +2,8 @@
 
 from functools import lru_cache
 
-from recommender.science.state import apply_practices
 from recommender.inputs.farm import ContextKey
+from recommender.science.state import apply_practices
 from recommender.science.tier1 import Tier1Engine
 
 

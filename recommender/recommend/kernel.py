@@ -15,8 +15,8 @@ operation over all of them, and nothing loops over farms.
   around that (a conservative band that assumes their errors move together).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -6,9 +6,9 @@ Each objective turns a farm's candidates into one score per candidate
 scoring offer every objective listed here, with its description.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 

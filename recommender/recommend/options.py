@@ -1,8 +1,8 @@
 """How to rank: the options of a recommendation, shared by the API, the CLI and batch scoring."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from recommender.knowledge import load_knowledge_base
 from recommender.recommend.objectives import OBJECTIVES, describe_objectives
@@ -14,7 +14,16 @@ HORIZON_YEARS_RANGE = (1.0, 100.0)
 #: The default horizon is the IPCC transition time D (``method.csv``).
 DEFAULT_HORIZON_YEARS = float(load_knowledge_base().method["transition_years"])
 
-ObjectiveName = Literal[tuple(OBJECTIVES)]  # type: ignore[valid-type]
+
+
+def _known_objective(name: str) -> str:
+    if name not in OBJECTIVES:
+        raise ValueError(f"unknown objective '{name}'; allowed: {', '.join(OBJECTIVES)}")
+    return name
+
+
+#: An objective's name; the list lives in ``OBJECTIVES`` (the schema shows it as an enum).
+ObjectiveName = Annotated[str, AfterValidator(_known_objective), Field(json_schema_extra={"enum": list(OBJECTIVES)})]
 
 
 class Options(BaseModel):

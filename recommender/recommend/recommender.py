@@ -7,8 +7,8 @@ same call with n = 1, and keeps the answers of farms without a measured stock
 (fixed by their context and the options) in a cache.
 """
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 

@@ -11,9 +11,9 @@ none fails; a model that does not load is logged and the old one kept.
 
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
 
 from pydantic import ValidationError
 

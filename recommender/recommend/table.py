@@ -28,7 +28,6 @@ from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import Family
 
 
-
 @dataclass(frozen=True)
 class PracticeDetails:
     """What an answer says of each practice, by catalogue code."""
@@ -176,10 +175,10 @@ class AnswerTable:
         bundle = None
         position = int(np.searchsorted(ranking.bundle_farm, farm))
         if position < len(ranking.bundle_farm) and ranking.bundle_farm[position] == farm:
-            at = slice(position, position + 1)
+            one = slice(position, position + 1)
             bundle = {"practice_ids": ranking.bundle_ids[position],
-                      **_gain_values(gain_fields(ranking.bundle_expected[at], ranking.bundle_p10[at],
-                                                 ranking.bundle_p90[at], self.target[farm], self.engine.co2_per_c), 0)}
+                      **_gain_values(gain_fields(ranking.bundle_expected[one], ranking.bundle_p10[one],
+                                                 ranking.bundle_p90[one], self.target[farm], self.engine.co2_per_c), 0)}
         baseline = {"soc_t_ha": float(self.farms.stock[farm]),
                     "soc_source": "measured" if self.farms.measured[farm] else "ipcc_tier1",
                     "soil_class": key.soil_class, "target_4p1000_t_c_ha_yr": float(self.target[farm])}
@@ -190,7 +189,8 @@ class AnswerTable:
 def _gain_values(gains: dict[str, np.ndarray], i: int) -> dict:
     """Row ``i`` of :func:`gain_fields` as the answer's gain fields."""
     return {"expected_gain_t_c_ha_yr": float(gains["expected_gain_t_c_ha_yr"][i]),
-            "interval_t_c_ha_yr": [float(gains["interval_p10_t_c_ha_yr"][i]), float(gains["interval_p90_t_c_ha_yr"][i])],
+            "interval_t_c_ha_yr": [float(gains["interval_p10_t_c_ha_yr"][i]),
+                                   float(gains["interval_p90_t_c_ha_yr"][i])],
             "expected_gain_t_co2e_ha_yr": float(gains["expected_gain_t_co2e_ha_yr"][i]),
             "share_of_4p1000_target": float(gains["share_of_4p1000_target"][i]),
             "meets_4p1000": bool(gains["meets_4p1000"][i])}

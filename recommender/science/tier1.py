@@ -13,9 +13,9 @@ biochar, ...). Intervals are the 10th-90th percentiles of Monte Carlo draws of
 every factor, reference stock and rate (``recommender.uncertainty``).
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -215,10 +215,11 @@ class Tier1Engine:
         applicable, excluded = self.screen(key)
         stock, stock_draws = self.tier1_stock(key)
         measured = context.soc_t_ha is not None
-        if measured:
+        if context.soc_t_ha is not None:
             stock, interval = context.soc_t_ha, (context.soc_t_ha, context.soc_t_ha)
         else:
-            interval = tuple(float(q) for q in np.percentile(stock_draws, QUANTILES))
+            low, high = np.percentile(stock_draws, QUANTILES)
+            interval = (float(low), float(high))
         return Assessment(
             context=context,
             soil_class=key.soil_class,

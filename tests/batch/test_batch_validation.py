@@ -1,9 +1,11 @@
 """Vectorised validation: rejects with reasons, and the semantics of FarmContext."""
 
 import contextlib
+
 import numpy as np
 import pandas as pd
 import pytest
+from batch_survey import BAD
 from pydantic import ValidationError
 
 from recommender.batch.ids import SeenIds
@@ -13,10 +15,7 @@ from recommender.batch.validation import (
     check_columns,
     validate_chunk,
 )
-from recommender.inputs.farm import FarmContext
-from recommender.inputs.farm import ContextKey
-
-from batch_survey import BAD
+from recommender.inputs.farm import ContextKey, FarmContext
 
 
 def test_bad_rows_are_rejected_with_row_number_column_and_reason(survey):

@@ -35,8 +35,10 @@ def excludes(first: str, later: str) -> bool:
              "grassland_management": ("severely_degraded", "moderately_degraded", "nominally_managed", "improved")}
     for dimension, level in b.sets.items():
         reached = a.sets.get(dimension)
-        if reached is None or (reached != level and (dimension not in order
-                                                    or order[dimension].index(reached) < order[dimension].index(level))):
+        if reached is None:
+            return False
+        below = dimension not in order or order[dimension].index(reached) < order[dimension].index(level)
+        if reached != level and below:
             return False
     return True
 

@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
+from recommender.recommend.answer import ModelStamp
 from recommender.recommend.objectives import OBJECTIVES
 from recommender.recommend.options import Options
 from recommender.recommend.practice_arrays import practice_arrays
 from recommender.recommend.recommender import Recommender
-from recommender.recommend.answer import ModelStamp
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 

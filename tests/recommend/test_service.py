@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from recommender.recommend.options import Options
 from recommender.model.registry import ModelRegistry
+from recommender.recommend.options import Options
 from recommender.recommend.service import ModelService
 
 

@@ -9,11 +9,18 @@ from recommender.inputs.farm import ContextKey
 from recommender.model.candidates import CandidateSource
 from recommender.model.features import CATEGORICAL, NUMERIC
 from recommender.model.reference_set import context_candidates
-from training.duration import (DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration,
-                               to_horizon)
+from training.duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration, to_horizon
 from training.observations import read_observations, validate_observations
-from training.pipeline import (TARGET, TrainingConfig, build_reference, data_fingerprint, fitted_tau,
-                               observation_rows, resolve_tau, training_weights)
+from training.pipeline import (
+    TARGET,
+    TrainingConfig,
+    build_reference,
+    data_fingerprint,
+    fitted_tau,
+    observation_rows,
+    resolve_tau,
+    training_weights,
+)
 from training.synthetic import synthetic_observations
 
 SMALL = TrainingConfig(draws_per_pair=2, extra_contexts=100, max_iter=20)
