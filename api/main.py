@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from threadpoolctl import threadpool_limits
 
@@ -68,7 +69,9 @@ def create_app(settings: Settings | None = None,
     ``build`` makes a model when the registry has none in service.
     """
     settings = settings or Settings()
-    app = FastAPI(
+    # Documentation pages whose Swagger UI and ReDoc assets come from an
+    # installed package, not a CDN: /docs works on a machine with no internet.
+    app = FastAPIOffline(
         title="Soil-carbon practice recommender (4 per 1000)",
         version=version("soil-carbon-recommender"),
         description="Ranks the practices that raise a farm's soil organic carbon (0-30 cm): IPCC 2019 "

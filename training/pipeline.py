@@ -1,14 +1,14 @@
 """Training a gain model from the reference set plus field observations.
 
-The reference set (``recommender.reference_set``) is what Tier 1 says, with
+The reference set (``recommender.model.reference_set``) is what Tier 1 says, with
 its uncertainty; observations (``training.observations``, canonical form) are
 what fields did. Both become rows of the model's feature table
-(``recommender.model.feature_frame``) with a target in the model's unit: the
+(``recommender.model.features``) with a target in the model's unit: the
 mean annual gain over the Tier 1 horizon (20 years), t C/ha/yr, 0-30 cm.
 
 Observations to model rows (:func:`observation_rows`):
 
-* **Features** are those ``Tier1Engine.candidates`` gives the same context
+* **Features** are those ``recommender.model.candidates`` gives the same context
   at prediction time: the context's categories, the Tier 1 state of the field
   (``state_*``), its stock (measured ``soc_t_ha`` or the Tier 1 estimate) and
   the Tier 1 gain of the observed practice, computed with the engine's own
@@ -20,9 +20,9 @@ Observations to model rows (:func:`observation_rows`):
   model then learns a correction for the combination without attributing it
   to either member; at prediction time single practices never see that
   category, and bundles are built from single-practice corrections
-  (``recommender.ranking.best_bundles``).
+  (``recommender.recommend.kernel``).
 * **Depth** is already harmonised to 0-30 cm by ``training.observations``
-  (``recommender.depth``). **Duration**: the observed rate becomes the
+  (``recommender.science.depth``). **Duration**: the observed rate becomes the
   20-year mean rate by the saturating model of ``training.duration``.
 
 Weights (:func:`training_weights`), documented in the model card:

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from recommender.cli._output import echo_json, echo_table
+from recommender.model.provenance import trained_on
 from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
 
 models_dir_option = click.option(
@@ -82,6 +83,7 @@ def show(version: str, fmt: str, models_dir: Path | None) -> None:
     if fmt == "json":
         echo_json(manifest)
         return
+    click.echo(trained_on(manifest) + "\n")
     card = registry.root / version / "MODEL_CARD.md"
     if card.is_file():
         click.echo(card.read_text(encoding="utf-8"))

@@ -138,7 +138,7 @@ class FarmContext(BaseModel):
 
     @property
     def resolved_soil_class(self) -> SoilClass:
-        """The stated soil class, or the one derived by ``recommender.soils``."""
+        """The stated soil class, or the one derived by ``recommender.inputs.soils``."""
         return _soil_class(self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class)
 
     @property
