@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
-from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from threadpoolctl import threadpool_limits
 
 from recommender.model.registry import ModelRegistry
