@@ -15,6 +15,7 @@ from recommender.inputs.errors import FieldError
 from recommender.inputs.farm import FarmContext
 from recommender.recommend.answer import BatchItem
 from recommender.recommend.options import Options
+from recommender.recommend.scenarios import MAX_SCENARIOS
 
 EXAMPLE_FARM = FarmContext.model_config["json_schema_extra"]["examples"][0]
 _OPTION_FIELDS = tuple(Options.model_fields)
@@ -29,6 +30,19 @@ class RecommendationRequest(Options, FarmContext):
 
     def options(self) -> Options:
         return Options.model_construct(**{name: getattr(self, name) for name in _OPTION_FIELDS})
+
+
+class ScenarioRequest(RecommendationRequest):
+    """One farm and the sets of practices to compare on it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra={
+        "examples": [{**EXAMPLE_FARM, "horizon_years": 20,
+                      "scenarios": [["cover_crops"], ["cover_crops", "legume_rotation"]]}]
+    })
+
+    scenarios: list[Annotated[list[str], Field(min_length=1, max_length=8)]] = Field(
+        min_length=1, max_length=MAX_SCENARIOS,
+        description=f"Up to {MAX_SCENARIOS} sets of practice ids (GET /v1/practices), each adopted together")
 
 
 class BatchRequest(Options):

@@ -33,9 +33,9 @@ LIMITS = """\
   includes site variability, short trials inflate annual rates, and shallow
   samples scaled to 30 cm assume the change is distributed like the stock
   (`recommender/science/depth.py`).
-- Durations are harmonised with a saturating model `dC(t) = dC_eq (1 -
-  exp(-t / tau))` (`training/duration.py`); rates from trials much shorter
-  than tau are uncertain whatever the model.
+- Durations are harmonised along the IPCC path the answers use (linear for
+  D = 20 years, then flat; `training/duration.py`); rates from 1-3 year
+  trials are noisy whatever the model.
 - Combinations of practices observed together are a category of their own;
   bundles at prediction time add single-practice corrections.
 - Gains are reversible (permanence); manure and compost move carbon from
@@ -123,9 +123,10 @@ def _data_section(manifest: dict) -> list[str]:
         "Harmonisation and weights (`training/pipeline.py`, `training/duration.py`):",
         "",
         "- depth: observed changes over 0-d cm expressed over 0-30 cm (`recommender/science/depth.py`);",
-        f"- duration: the observed mean rate over t years converted to the 20-year mean with "
-        f"`dC(t) = dC_eq (1 - exp(-t / tau))`, tau = {training['tau_years']:.2f} yr ({training['tau_source']})"
-        + (f"; tau fitted on these observations: {fitted:.2f} yr" if fitted else "") + ";",
+        f"- duration: the observed mean rate over t years converted to the 20-year mean along "
+        f"{training['tau_source']}"
+        + (f" (tau {training['tau_years']:.2f} yr)" if training['tau_years'] else "")
+        + (f"; a first-order tau fitted on these observations: {fitted:.2f} yr" if fitted else "") + ";",
         "- weights: each observation `duration_weight(t) / sqrt(n_study)`, observations together "
         f"{training['observation_share']:.0%} of the total weight (actual {training['observation_weight_share']:.1%}), "
         "every reference row the same.",
@@ -159,7 +160,8 @@ def _evaluation_section(manifest: dict) -> list[str]:
         ]
         lines += [f"- `{c}`: {METRICS[c]}" for c in CV_COLUMNS]
         lines += ["", cross_validation_table(cv["methods"]), "",
-                  "tau by fold (yr): " + ", ".join(f"{t:.2f}" for t in cv["tau_by_fold_years"]), ""]
+                  "tau by fold (yr): " + ", ".join("IPCC path" if t is None else f"{t:.2f}"
+                                                   for t in cv["tau_by_fold_years"]), ""]
     check = manifest.get("promotion_check")
     if check:
         lines += ["### Comparison with the model in service at training time", "", check["reason"] + ".", ""]

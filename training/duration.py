@@ -3,58 +3,59 @@
 The model predicts the *mean annual gain over the Tier 1 horizon*
 (``H = 20`` years, IPCC 2019 Vol. 4 Ch. 2 default transition time D;
 ``method.csv``), over 0-30 cm. Field observations report the mean annual
-change over their own duration ``t``, and total change saturates (issue 3:
-observed rates fall from ~2.3 t C/ha/yr at 1-3 years to ~0.2 beyond 20), so
-a rate is not comparable across durations. Total change is modelled as
-first-order approach to a new equilibrium::
+change over their own duration ``t``, so a rate must be converted before it
+is compared. The conversion follows the time path the answers themselves
+use, the IPCC one (``recommender.recommend.trajectories``): the stock moves
+linearly for D years, then stays::
 
-    dC(t) = dC_eq x (1 - exp(-t / tau))
+    dC(t) = dC_eq x min(t, D) / D
 
-so the mean annual rate over ``t`` years is ``dC_eq x g(t)`` with
-``g(t) = (1 - exp(-t / tau)) / t``, and an observed rate converts to the
-target by ``r_H = r_t x g(H) / g(t)`` (:func:`to_horizon`) and back by
-:func:`to_duration`.
+so an observed rate is the yearly gain itself when ``t <= D``, and
+``r_t x t / D`` otherwise (:func:`to_horizon`; :func:`to_duration` is the
+inverse). This is the default (``tau = None``) because it is the path the
+engine answers with, and because the data do not support a faster approach
+to equilibrium: the first-order model ``dC(t) = dC_eq x (1 - exp(-t / tau))``
+fitted on SoilHealthDB puts tau at the upper end of its search range
+(:func:`fit_tau`: no saturation within the observed durations). That model is
+kept, with a ``tau`` in years, for the sensitivity analysis the SoilHealthDB
+report shows (``benchmarks/SOILHEALTHDB.md``).
 
-``tau`` (years): the default reads the IPCC default D = 20 yr as the time to
-reach 95 % of the new equilibrium, ``tau = 20 / ln(20) = 6.68`` yr
-(:data:`DEFAULT_TAU_YEARS`); West & Post (2002, Soil Sci. Soc. Am. J.
-66:1930-1946) likewise report a new equilibrium 15-20 years after conversion
-to no-till. :func:`fit_tau` estimates ``tau`` from observations (total change
-against duration, one equilibrium change per practice) for comparison, or
-for use with ``TrainingConfig(tau_years="fit")``.
-
-Observation weights follow from the same model: the error of a paired
+Observation weights follow from the same path: the error of a paired
 comparison sits on the stock difference ``dC`` whatever the duration, so the
-converted rate's error scales as ``1 / (1 - exp(-t / tau))`` and its inverse
-variance weight is :func:`duration_weight` (1 at ``H``, small for 1-2 year
-trials). Rows without a duration are taken as already over the horizon
-(factor 1, weight 1).
+converted rate's error scales as ``1 / reached(t)`` and its inverse-variance
+weight is :func:`duration_weight` (1 at ``H``, small for 1-2 year trials).
+Rows without a duration are taken as already over the horizon (factor 1,
+weight 1).
 """
 
 import numpy as np
 
 from recommender.knowledge import load_knowledge_base
 
-#: IPCC default transition time D (yr, ``method.csv``) read as the time to
-#: 95 % of the change: exp(-D / tau) = 1/20.
-DEFAULT_TAU_YEARS = float(load_knowledge_base().method["transition_years"]) / np.log(20.0)
+#: For the sensitivity analysis: the IPCC default transition time D (yr,
+#: ``method.csv``) read as the time to 95 % of a first-order change: exp(-D / tau) = 1/20.
+EXPONENTIAL_TAU_YEARS = float(load_knowledge_base().method["transition_years"]) / np.log(20.0)
 #: Range searched by :func:`fit_tau`, years (log-spaced grid).
 TAU_SEARCH_YEARS = (0.25, 100.0)
 TAU_GRID_POINTS = 121
 
 
-def _approach(years, tau: float) -> np.ndarray:
-    """``1 - exp(-t / tau)``: share of the equilibrium change reached after ``t`` years."""
-    return -np.expm1(-np.asarray(years, dtype=float) / tau)
-
-
-def mean_rate_factor(years, tau: float) -> np.ndarray:
-    """``g(t) = (1 - exp(-t / tau)) / t``: mean annual rate per unit equilibrium change, 1/yr."""
+def _reached(years, tau: float | None, horizon: float) -> np.ndarray:
+    """Share of the equilibrium change reached after ``years``: ``min(t, D) / D``
+    on the IPCC path (``tau`` None, D = ``horizon``), ``1 - exp(-t / tau)`` otherwise."""
     years = np.asarray(years, dtype=float)
-    return _approach(years, tau) / years
+    if tau is None:
+        return np.minimum(years, horizon) / horizon
+    return -np.expm1(-years / tau)
 
 
-def to_horizon(rate, years, tau: float, horizon: float) -> np.ndarray:
+def mean_rate_factor(years, tau: float | None, horizon: float) -> np.ndarray:
+    """``g(t) = reached(t) / t``: mean annual rate per unit equilibrium change, 1/yr."""
+    years = np.asarray(years, dtype=float)
+    return _reached(years, tau, horizon) / years
+
+
+def to_horizon(rate, years, tau: float | None, horizon: float) -> np.ndarray:
     """Mean annual rate over ``horizon`` years from one observed over ``years``.
 
     Parameters
@@ -63,8 +64,8 @@ def to_horizon(rate, years, tau: float, horizon: float) -> np.ndarray:
         Observed mean annual change over ``years``, t C/ha/yr.
     years : array-like
         Duration of each observation, yr (NaN: taken as ``horizon``).
-    tau : float
-        Time constant of the saturating change, yr.
+    tau : float or None
+        None for the IPCC path; a first-order time constant (yr) otherwise.
     horizon : float
         The target's horizon, yr (the Tier 1 transition time, 20).
 
@@ -74,22 +75,24 @@ def to_horizon(rate, years, tau: float, horizon: float) -> np.ndarray:
         t C/ha/yr over ``horizon``.
     """
     years = np.asarray(years, dtype=float)
-    factor = mean_rate_factor(horizon, tau) / mean_rate_factor(np.where(np.isnan(years), horizon, years), tau)
+    given = np.where(np.isnan(years), horizon, years)
+    factor = mean_rate_factor(horizon, tau, horizon) / mean_rate_factor(given, tau, horizon)
     return np.asarray(rate, dtype=float) * factor
 
 
-def to_duration(rate, years, tau: float, horizon: float) -> np.ndarray:
+def to_duration(rate, years, tau: float | None, horizon: float) -> np.ndarray:
     """The inverse of :func:`to_horizon`: a ``horizon`` mean rate as the mean over ``years``."""
     years = np.asarray(years, dtype=float)
-    factor = mean_rate_factor(np.where(np.isnan(years), horizon, years), tau) / mean_rate_factor(horizon, tau)
+    given = np.where(np.isnan(years), horizon, years)
+    factor = mean_rate_factor(given, tau, horizon) / mean_rate_factor(horizon, tau, horizon)
     return np.asarray(rate, dtype=float) * factor
 
 
-def duration_weight(years, tau: float, horizon: float) -> np.ndarray:
+def duration_weight(years, tau: float | None, horizon: float) -> np.ndarray:
     """Inverse-variance weight of a converted rate, 1 at ``horizon`` (module docstring)."""
     years = np.asarray(years, dtype=float)
     years = np.where(np.isnan(years), horizon, years)
-    return (_approach(years, tau) / _approach(horizon, tau)) ** 2
+    return (_reached(years, tau, horizon) / _reached(horizon, tau, horizon)) ** 2
 
 
 def fit_tau(years, rate, groups, weights=None) -> float:
@@ -126,7 +129,7 @@ def fit_tau(years, rate, groups, weights=None) -> float:
     grid = np.geomspace(*TAU_SEARCH_YEARS, TAU_GRID_POINTS)
     errors = []
     for tau in grid:
-        shape = _approach(years, tau)
+        shape = _reached(years, tau, float("inf"))
         # Closed-form weighted least squares of one amplitude per group.
         amplitude = np.bincount(codes, weights * shape * total) / np.bincount(codes, weights * shape**2)
         errors.append(np.sum(weights * (total - amplitude[codes] * shape) ** 2))

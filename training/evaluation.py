@@ -82,12 +82,12 @@ class InService:
     """The model in service as an evaluation competitor.
 
     ``tau_years`` converts its 20-year predictions to each observation's
-    duration; ``trained_on`` holds the SHA-256 of its observation files.
+    duration (None: the IPCC path, ``training.duration``); ``trained_on`` holds the SHA-256 of its observation files.
     """
 
     version: str
     model: GainModel
-    tau_years: float
+    tau_years: float | None
     trained_on: frozenset[str] = frozenset()
 
 
@@ -111,7 +111,7 @@ class CrossValidation:
     predictions: pd.DataFrame
     metrics: pd.DataFrame
     folds: int
-    tau_by_fold: tuple[float, ...]
+    tau_by_fold: tuple[float | None, ...]
 
 
 def _baselines(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, tuple[np.ndarray, ...]]:

@@ -23,7 +23,7 @@ Observations to model rows (:func:`observation_rows`):
   (``recommender.recommend.kernel``).
 * **Depth** is already harmonised to 0-30 cm by ``training.observations``
   (``recommender.science.depth``). **Duration**: the observed rate becomes the
-  20-year mean rate by the saturating model of ``training.duration``.
+  20-year mean rate along the IPCC path (``training.duration``).
 
 Weights (:func:`training_weights`), documented in the model card:
 
@@ -54,7 +54,7 @@ from recommender.model.gain_model import BoosterConfig, GainModel, fit_gain_mode
 from recommender.model.reference_set import ReferenceSetConfig, reference_set
 from recommender.science.tier1 import QUANTILES, Tier1Engine
 
-from .duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, to_duration, to_horizon
+from .duration import duration_weight, fit_tau, to_duration, to_horizon
 
 TARGET = "target_t_c_ha_yr"
 #: Columns of :func:`observation_rows` besides the model's features.
@@ -74,9 +74,11 @@ class TrainingConfig:
         Seed of the reference set and the boosters.
     observation_share : float
         Share of the total training weight carried by observations, in (0, 1).
-    tau_years : float or "fit"
-        Time constant of the saturating change, yr (``training.duration``);
-        ``"fit"`` estimates it from the training observations.
+    tau_years : None, float or "fit"
+        How observed rates are converted to the 20-year target
+        (``training.duration``): None for the IPCC path the answers use (the
+        default); a first-order time constant in years, or ``"fit"`` to fit
+        one on the training observations (sensitivity analyses).
     draws_per_pair, extra_contexts : int
         Size of the reference set (:class:`ReferenceSetConfig`).
     max_iter : int
@@ -87,7 +89,7 @@ class TrainingConfig:
 
     seed: int = 0
     observation_share: float = 0.5
-    tau_years: float | Literal["fit"] = DEFAULT_TAU_YEARS
+    tau_years: float | Literal["fit"] | None = None
     draws_per_pair: int = 8
     extra_contexts: int = 1500
     max_iter: int = 150
@@ -96,8 +98,9 @@ class TrainingConfig:
     def __post_init__(self):
         if not 0 < self.observation_share < 1:
             raise ValueError(f"observation_share must lie in (0, 1), got {self.observation_share}")
-        if self.tau_years != "fit" and not (isinstance(self.tau_years, (int, float)) and self.tau_years > 0):
-            raise ValueError(f"tau_years must be a positive number of years or 'fit', got {self.tau_years!r}")
+        if self.tau_years not in (None, "fit") and not (isinstance(self.tau_years, int | float)
+                                                         and self.tau_years > 0):
+            raise ValueError(f"tau_years must be None, a positive number of years or 'fit', got {self.tau_years!r}")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -118,8 +121,8 @@ class TrainedModel:
     Attributes
     ----------
     model : GainModel
-    tau_years : float
-        The time constant used to convert observed rates (yr).
+    tau_years : float or None
+        The time constant used to convert observed rates (yr); None: the IPCC path.
     rows : dict
         Training rows by origin (``reference``, ``observations``).
     observation_weight_share : float
@@ -127,7 +130,7 @@ class TrainedModel:
     """
 
     model: GainModel
-    tau_years: float
+    tau_years: float | None
     rows: dict
     observation_weight_share: float
 
@@ -145,34 +148,25 @@ def build_reference(engine: Tier1Engine, config: TrainingConfig) -> pd.DataFrame
 
 def _tier1_parts(engine: Tier1Engine, key: ContextKey, practice_ids: tuple[str, ...], stock: float | None,
                  years: float) -> tuple[float, float, float, float, str]:
-    """Tier 1 gain of a bundle over the horizon, and over ``years`` (central, p10, p90).
+    """The accounting's gain of a bundle over the horizon, and over ``years`` (central, p10, p90).
 
-    Over ``years`` Tier 1 is duration-aware: the factor part changes linearly
-    for D years then stops, each published rate for its practice's
-    ``years_to_saturation``; so the mean rate over ``t`` years is each part
-    times ``min(t, T) / t``.
+    Over ``years`` the accounting is duration-aware: every part changes
+    linearly for D years then stops, so the mean rate over ``t`` years is the
+    gain times ``min(t, D) / t``.
     """
     stock_central, factor_part, rate_part, draws = engine.gain_draws(key, practice_ids, stock)
-    _, rate_draws = engine.rate(practice_ids)
     horizon = engine.transition_years
     t = horizon if np.isnan(years) else years
     scale = min(t, horizon) / t
-    central = factor_part * scale
-    spread = (draws - rate_draws) * scale
-    for pid in practice_ids:
-        if pid in engine.draws.rate_index:
-            saturation = engine.kb.practices[pid].years_to_saturation
-            rate_central, rate_draw = engine.rate((pid,))
-            central += rate_central * min(t, saturation) / t
-            spread = spread + rate_draw * min(t, saturation) / t
-    low, high = np.percentile(spread, QUANTILES)
+    central = (factor_part + rate_part) * scale
+    low, high = np.percentile(draws * scale, QUANTILES)
     applicable, excluded = engine.screen(key)
     verdict = "applicable" if all(p in applicable for p in practice_ids) else "; ".join(
         excluded.get(p, "") for p in practice_ids if p not in applicable)
     return factor_part + rate_part, central, min(low, central), max(high, central), verdict
 
 
-def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years: float) -> pd.DataFrame:
+def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years: float | None) -> pd.DataFrame:
     """Model rows of canonical observations (module docstring), one per observation.
 
     Parameters
@@ -180,8 +174,8 @@ def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years:
     observations : pandas.DataFrame
         ``ObservationSet.observations`` (``training.observations``).
     engine : Tier1Engine
-    tau_years : float
-        Time constant converting observed rates to the 20-year target, yr.
+    tau_years : float or None
+        How observed rates convert to the 20-year target (``training.duration``).
 
     Returns
     -------
@@ -196,7 +190,7 @@ def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years:
     """
     obs = observations.reset_index(drop=True)
     keys = [
-        ContextKey(r.climate_zone, r.soil_class, r.land_use, r.degradation, tuple(r.current_practices))
+        ContextKey(r.climate_zone, r.soil_texture, r.soil_class, r.land_use, r.degradation, tuple(r.current_practices))
         for r in obs.itertuples(index=False)
     ]
     stocks = [None if pd.isna(s) else float(s) for s in obs["soc_t_ha"]]
@@ -241,13 +235,12 @@ def fitted_tau(observations: pd.DataFrame | None) -> float | None:
                    study_normalisation(observations["study_id"]))
 
 
-def resolve_tau(config: TrainingConfig, observations: pd.DataFrame | None) -> float:
+def resolve_tau(config: TrainingConfig, observations: pd.DataFrame | None) -> float | None:
     """``config.tau_years``, or its fit on ``observations`` when it is ``"fit"``
-    (the cited default when they cannot bound it: fewer than two durations)."""
+    (the IPCC path when they cannot bound it: fewer than two durations)."""
     if config.tau_years != "fit":
-        return float(config.tau_years)
-    fitted = fitted_tau(observations)
-    return DEFAULT_TAU_YEARS if fitted is None else fitted
+        return None if config.tau_years is None else float(config.tau_years)
+    return fitted_tau(observations)
 
 
 def study_normalisation(study_id) -> np.ndarray:
@@ -256,7 +249,7 @@ def study_normalisation(study_id) -> np.ndarray:
     return 1.0 / np.sqrt(study.map(study.value_counts()).to_numpy(float))
 
 
-def training_weights(n_reference: int, rows: pd.DataFrame, tau_years: float, horizon: float,
+def training_weights(n_reference: int, rows: pd.DataFrame, tau_years: float | None, horizon: float,
                      observation_share: float) -> np.ndarray:
     """Weights of the reference rows (first ``n_reference``) then of ``rows`` (module docstring)."""
     raw = duration_weight(rows["years"], tau_years, horizon) * study_normalisation(rows["study_id"])
@@ -266,7 +259,7 @@ def training_weights(n_reference: int, rows: pd.DataFrame, tau_years: float, hor
     return np.concatenate([np.ones(n_reference), raw * scale])
 
 
-def fit(reference: pd.DataFrame, rows: pd.DataFrame | None, config: TrainingConfig, tau_years: float,
+def fit(reference: pd.DataFrame, rows: pd.DataFrame | None, config: TrainingConfig, tau_years: float | None,
         horizon: float) -> TrainedModel:
     """Fit the three pipelines on the reference set and observation ``rows``.
 
@@ -277,25 +270,30 @@ def fit(reference: pd.DataFrame, rows: pd.DataFrame | None, config: TrainingConf
     rows : pandas.DataFrame or None
         :func:`observation_rows` output converted with ``tau_years``.
     config : TrainingConfig
-    tau_years, horizon : float
-        Saturation time constant and target horizon, yr (for the weights).
+    tau_years : float or None
+        How rates were converted (``training.duration``), for the weights.
+    horizon : float
+        Target horizon, yr.
     """
     rows = rows if rows is not None else pd.DataFrame(columns=[*CATEGORICAL, *NUMERIC, TARGET, "years", "study_id"])
     columns = [*CATEGORICAL, *NUMERIC]
     table = pd.concat([reference[columns], rows[columns]], ignore_index=True)
     target = np.concatenate([reference[TARGET].to_numpy(float), rows[TARGET].to_numpy(float)])
+    expected = np.concatenate([reference["tier1_gain_t_c_ha_yr"].to_numpy(float), rows[TARGET].to_numpy(float)])
     weights = training_weights(len(reference), rows, tau_years, horizon, config.observation_share)
     with threadpool_limits(limits=config.threads):
-        model = fit_gain_model(table, target, sample_weight=weights, seed=config.seed, booster=config.booster)
+        model = fit_gain_model(table, target, sample_weight=weights, seed=config.seed, booster=config.booster,
+                               expected_gain=expected)
     share = float(weights[len(reference):].sum() / weights.sum())
     return TrainedModel(model, tau_years, {"reference": len(reference), "observations": len(rows)}, share)
 
 
-def predict_over_duration(model: GainModel, rows: pd.DataFrame, tau_years: float, horizon: float) -> pd.DataFrame:
+def predict_over_duration(model: GainModel, rows: pd.DataFrame, tau_years: float | None,
+                          horizon: float) -> pd.DataFrame:
     """The model's ``expected``, ``p10``, ``p90`` as mean rates over each row's ``years``.
 
     The model predicts the 20-year mean; observations are compared at their
-    own duration, through the same saturating model that converted them.
+    own duration, through the same path that converted them.
     """
     predicted = model.predict(rows)
     return predicted.apply(lambda column: to_duration(column.to_numpy(), rows["years"], tau_years, horizon))

@@ -28,7 +28,6 @@ from recommender.model.registry import ModelRegistry, NoModelInService, Registry
 from recommender.science.tier1 import Tier1Engine
 
 from .card import render_card
-from .duration import DEFAULT_TAU_YEARS
 from .evaluation import (
     NOMINAL_COVERAGE,
     CrossValidation,
@@ -227,8 +226,8 @@ def save_outcome(registry: ModelRegistry, outcome: Outcome, decision: Decision |
         **outcome.config.as_dict(),
         "tau_years": outcome.trained.tau_years,
         "tau_source": "fitted on the observations" if outcome.config.tau_years == "fit"
-        else ("IPCC D = 20 yr read as the time to 95 % of the change" if outcome.config.tau_years == DEFAULT_TAU_YEARS
-              else "set by the user"),
+        else ("the IPCC path: linear for D = 20 yr, then flat" if outcome.config.tau_years is None
+              else "first-order time constant set by the user"),
         "tau_fitted_years": outcome.tau_fitted_years,
         "horizon_years": outcome.horizon_years,
         "rows": outcome.trained.rows,
@@ -266,7 +265,7 @@ def load_in_service(registry: ModelRegistry) -> tuple[InService | None, str | No
         return None, None
     except RegistryError as error:
         return None, str(error)
-    tau = float((loaded.manifest.get("training") or {}).get("tau_years") or DEFAULT_TAU_YEARS)
+    tau = (loaded.manifest.get("training") or {}).get("tau_years")  # None: the IPCC path
     sources = (loaded.manifest.get("data") or {}).get("sources") or []
     return InService(loaded.version, loaded.model, tau, frozenset(s["sha256"] for s in sources if s["sha256"])), None
 

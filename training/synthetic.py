@@ -13,7 +13,7 @@ import pandas as pd
 
 from recommender.science.tier1 import Tier1Engine
 
-from .duration import DEFAULT_TAU_YEARS, to_duration
+from .duration import to_duration
 from .observations import validate_observations
 from .pipeline import horizon_years, observation_rows
 
@@ -57,8 +57,8 @@ def synthetic_observations(engine: Tier1Engine, *, sites: int = 120, zone: str =
             })
     frame = pd.DataFrame(records)
     # The truth is defined on Tier 1's gain for each row's context.
-    rows = observation_rows(validate_observations(frame).observations, engine, DEFAULT_TAU_YEARS)
+    rows = observation_rows(validate_observations(frame).observations, engine, None)
     truth = rows["tier1_gain_t_c_ha_yr"] * np.where(rows["climate_zone"] == zone, multiplier, 1.0)
-    observed = to_duration(truth, rows["years"], DEFAULT_TAU_YEARS, horizon_years(engine))
+    observed = to_duration(truth, rows["years"], None, horizon_years(engine))
     frame["delta_soc_t_ha_yr"] = np.round(observed + noise_t_c_ha_yr * rng.standard_normal(len(frame)), 5)
     return frame

@@ -28,9 +28,9 @@ from recommender.model.gain_model import GainModel
 from recommender.model.onnx import OnnxConversionError, checked_conversion
 from recommender.model.reference_set import reference_probe
 from recommender.recommend.answer import ModelStamp
+from recommender.recommend.flat import BASELINE_COLUMNS, BUNDLE_COLUMNS, RECOMMENDATION_COLUMNS
 from recommender.recommend.options import Options
 from recommender.recommend.recommender import Recommender
-from recommender.recommend.table import BASELINE_COLUMNS, BUNDLE_COLUMNS, RECOMMENDATION_COLUMNS
 from recommender.science.tier1 import Tier1Engine
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import json
 import click
 
 from recommender.cli._output import echo_table
-from recommender.knowledge.catalogue import catalogue
+from recommender.knowledge.catalogue import PracticeInfo, catalogue
 from recommender.vocabulary import Family
 
 COLUMNS = ["id", "family", "land_uses", "effect", "cost", "years_to_saturation"]
@@ -32,8 +32,7 @@ def practices(fmt: str, family: str | None) -> None:
             "id": p.id,
             "family": p.family.value,
             "land_uses": ",".join(p.land_uses),
-            "effect": ", ".join(f"{k}={v}" for k, v in p.effect.sets.items())
-            or (f"rate {p.effect.rate.mean:.2f} t C/ha/yr" if p.effect.rate else ""),
+            "effect": _effect(p),
             "cost": f"{p.cost.cost_class} ({p.cost.usd_ha_min:g} to {p.cost.usd_ha_max:g} USD/ha)",
             "years_to_saturation": f"{p.years_to_saturation:g}",
         }
@@ -41,3 +40,16 @@ def practices(fmt: str, family: str | None) -> None:
     ]
     echo_table(rows, COLUMNS)
     click.echo(f"\n{len(rows)} practices. Details: recommender practices --format json")
+
+
+def _effect(practice: PracticeInfo) -> str:
+    effect = practice.effect
+    parts = [f"{k}={v}" for k, v in effect.sets.items()]
+    if effect.input:
+        parts.append(f"input floor {effect.input.floor}" if effect.input.floor
+                     else f"input +1 {effect.input.step} step")
+    if effect.relative:
+        parts.append(f"stock x {effect.relative.value:g}")
+    if effect.biochar:
+        parts.append("biochar (IPCC appendix 4)")
+    return ", ".join(parts) + f" [{effect.origin.kind}]"

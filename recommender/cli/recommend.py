@@ -41,8 +41,9 @@ def recommend(farm: Path, fmt: str, options: Options, models_dir: Path | None) -
         click.echo(answer.model_dump_json(by_alias=True, indent=2))
         return
     baseline = answer.baseline
-    click.echo(f"SOC stock {baseline.soc_t_ha:.1f} t C/ha (0-30 cm, {baseline.soc_source}); "
-               f"4 per 1000 target {baseline.target_4p1000_t_c_ha_yr:.3f} t C/ha/yr\n")
+    click.echo(f"SOC stock {baseline.soc_t_ha:.1f} t C/ha (0-30 cm, {baseline.soc_source}); capacity "
+               f"{baseline.capacity_t_c_ha:.1f} t C/ha; 4 per 1000 target "
+               f"{baseline.target_4p1000_t_c_ha_yr:.3f} t C/ha/yr\n")
     rows = [
         {
             "rank": r.rank,
@@ -50,11 +51,13 @@ def recommend(farm: Path, fmt: str, options: Options, models_dir: Path | None) -
             "gain t C/ha/yr": f"{r.expected_gain_t_c_ha_yr:.3f}",
             "10-90 %": "{:.3f} .. {:.3f}".format(*r.interval_t_c_ha_yr),
             "% of target": f"{100 * r.share_of_4p1000_target:.0f}",
+            "origin": r.carbon_origin,
+            "net t CO2e/ha/yr": f"{r.net_climate_t_co2e_ha_yr:.2f}",
             "cost": r.cost.cost_class,
         }
         for r in answer.recommendations
     ]
-    echo_table(rows, ["rank", "practice", "gain t C/ha/yr", "10-90 %", "% of target", "cost"])
+    echo_table(rows, list(rows[0]) if rows else ["rank", "practice"])
     bundle = answer.bundle
     if bundle:
         click.echo(f"\nBest bundle: {' + '.join(bundle.practice_ids)}: "

@@ -39,9 +39,11 @@ class ContextKey(NamedTuple):
 
     ``soil_class`` is resolved (stated or derived) and ``current_practices``
     sorted, so two farms that the engine cannot tell apart share one key.
+    ``soil_texture`` sets the soil's carbon capacity.
     """
 
     climate_zone: str
+    soil_texture: str
     soil_class: str
     land_use: str
     degradation: str
@@ -146,6 +148,7 @@ class FarmContext(BaseModel):
         """The farm's categorical part (see :class:`ContextKey`)."""
         return ContextKey(
             self.climate_zone.value,
+            self.soil_texture.value,
             self.resolved_soil_class.value,
             self.land_use.value,
             self.degradation.value,

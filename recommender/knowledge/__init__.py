@@ -13,6 +13,14 @@ from typing import Any
 import pandas as pd
 
 from recommender.knowledge._tables import KnowledgeBaseError
+from recommender.knowledge.accounting import (
+    load_biochar,
+    load_capacity,
+    load_emission_factors,
+    load_field_range,
+    load_practice_inputs,
+    load_relative_effects,
+)
 from recommender.knowledge.baselines import load_degradation, load_land_uses
 from recommender.knowledge.climate import load_climate_zones
 from recommender.knowledge.factors import LEVELS, load_stock_change_factors
@@ -20,9 +28,9 @@ from recommender.knowledge.method import load_method
 from recommender.knowledge.practices import (
     COBENEFITS,
     STATE_LEVELS,
+    CarbonOrigin,
     Cost,
     Practice,
-    Rate,
     load_practices,
     practice_set_problems,
 )
@@ -34,11 +42,11 @@ __all__ = [
     "COBENEFITS",
     "LEVELS",
     "STATE_LEVELS",
+    "CarbonOrigin",
     "Cost",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "Practice",
-    "Rate",
     "load_knowledge_base",
     "practice_set_problems",
 ]
@@ -57,12 +65,20 @@ class KnowledgeBase:
     method: Mapping[str, float]
     sources: Mapping[str, Any]
     practices: Mapping[str, Practice]
+    relative_effects: pd.DataFrame
+    biochar: pd.DataFrame
+    capacity: Mapping[str, float]
+    emission_factors: pd.DataFrame
+    practice_inputs: pd.DataFrame
+    field_range: Mapping[str, float]
 
 
 @lru_cache(maxsize=1)
 def load_knowledge_base() -> KnowledgeBase:
     """Load and validate every table once per process."""
     sources = load_sources()
+    relative_effects = load_relative_effects()
+    practices = load_practices(sources, relative_effects.index)
     return KnowledgeBase(
         climate_zones=load_climate_zones(),
         reference_stocks=load_reference_stocks(),
@@ -72,5 +88,11 @@ def load_knowledge_base() -> KnowledgeBase:
         soil_textures=load_soil_textures(),
         method=load_method(),
         sources=sources,
-        practices=load_practices(sources),
+        practices=practices,
+        relative_effects=relative_effects,
+        biochar=load_biochar(),
+        capacity=load_capacity(),
+        emission_factors=load_emission_factors(),
+        practice_inputs=load_practice_inputs(practices),
+        field_range=load_field_range(),
     )

@@ -10,8 +10,6 @@ from recommender.knowledge import load_knowledge_base
 from recommender.knowledge.practices import COBENEFIT_MAX, COST_CLASSES, Practice
 from recommender.vocabulary import Family
 
-_RATE: dict[str, Any] = {"mean": 0.32, "low": 0.16, "high": 0.48, "source": "poeplau_don_2015",
-         "interval": "95% CI (mean +/- 2 SE)", "depth_cm": 22.0, "note": "meta-analysis of 139 plots"}
 _SOURCE: dict[str, Any] = {
     "key": "ipcc2019_v4_ch5", "citation": "IPCC (2019) 2019 Refinement, Vol. 4, Ch. 5 Cropland, Table 5.5",
     "doi_or_url": "https://www.ipcc-nggip.iges.or.jp/public/2019rf/vol4.html"}
@@ -19,7 +17,10 @@ _EXAMPLE: dict[str, Any] = {
     "id": "reduced_tillage", "name": "Reduced tillage", "family": "conservation_agriculture",
     "description": "Replace ploughing with shallow or strip tillage.", "land_uses": ["cropland"],
     "climate_zones": ["warm_temperate_moist"], "degradation": ["none", "moderate", "severe"],
-    "conflicts_with": ["no_till"], "effect": {"sets": {"tillage": "reduced_tillage"}, "rate": None},
+    "conflicts_with": ["no_till"], "effect": {
+        "sets": {"tillage": "reduced_tillage"}, "input": None, "relative": None, "biochar": False,
+        "origin": {"kind": "removal", "removal_share": 1.0, "reason": "less disturbance keeps more of the carbon "
+                                                                      "the field's own crops fixed"}},
     "cobenefits": {"erosion_resistance": 2, "water_retention": 1, "fertility": 1, "biodiversity": 1},
     "cobenefits_source": "estimate", "cost": {"class": "low", "usd_ha_min": -20.0, "usd_ha_max": 30.0,
                                               "basis": "per ha per year", "source": "estimate"},
@@ -59,27 +60,48 @@ class CostDetail(Cost):
     source: str
 
 
-class Rate(BaseModel):
-    """A published SOC accrual rate, t C/ha/yr, with its interval."""
+class InputChange(BaseModel):
+    """How a practice raises the IPCC cropland input level (``recommender.science.state``)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_RATE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"floor": None, "step": "residue"}]})
 
-    mean: float
-    low: float
-    high: float
+    floor: str | None = Field(description="At least this level (residues returned)")
+    step: str | None = Field(description="One step up, shared by every practice of the kind: residue or amendment")
+
+
+class RelativeEffect(BaseModel):
+    """A published factor on the equilibrium stock, for what IPCC's tables do not cover."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "agroforestry_cropland", "value": 1.25, "error_pct": 3.2,
+        "source": "Cardinael R. et al. (2018) Environ. Res. Lett. 13, 124020"}]})
+
+    name: str
+    value: float = Field(description="Equilibrium stock ratio")
+    error_pct: float = Field(description="95 % error, +/- % of the value")
     source: str
-    interval: str
-    depth_cm: float | None
-    note: str
+
+
+class CarbonOrigin(BaseModel):
+    """Where the carbon comes from: taken from the air on this field, brought from elsewhere, or both."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["effect"]["origin"]]})
+
+    kind: Literal["removal", "transfer", "mixed"]
+    removal_share: float = Field(ge=0, le=1, description="Share of the gain counted as a removal from the air")
+    reason: str
 
 
 class Effect(BaseModel):
-    """What a practice does: IPCC Tier 1 state levels it sets and/or a published rate."""
+    """What a practice does to the field's equilibrium stock."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["effect"], {"sets": {}, "rate": _RATE}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["effect"]]})
 
-    sets: dict[str, str] = Field(description="IPCC Tier 1 state levels the practice sets")
-    rate: Rate | None
+    sets: dict[str, str] = Field(description="IPCC Tier 1 levels the practice sets")
+    input: InputChange | None
+    relative: RelativeEffect | None
+    biochar: bool = Field(description="Biochar by the IPCC 2019 Appendix 4 method (declared application)")
+    origin: CarbonOrigin
 
 
 class Source(BaseModel):
@@ -126,7 +148,7 @@ def practice_info(practice: Practice) -> PracticeInfo:
         climate_zones=sorted(z.value for z in practice.climate_zones),
         degradation=sorted(d.value for d in practice.degradation),
         conflicts_with=sorted(practice.conflicts_with),
-        effect=Effect(sets=dict(practice.sets), rate=Rate(**asdict(practice.rate)) if practice.rate else None),
+        effect=_effect(practice),
         cobenefits=Cobenefits(**practice.cobenefits),
         cobenefits_source=practice.cobenefits_source,
         cost=CostDetail.model_validate({"class": practice.cost.cost_class, "usd_ha_min": practice.cost.usd_ha_min,
@@ -137,6 +159,20 @@ def practice_info(practice: Practice) -> PracticeInfo:
         sources=[Source(key=key, citation=sources[key]["citation"], doi_or_url=sources[key].get("doi_or_url", ""))
                  for key in practice.sources],
     )
+
+
+def _effect(practice: Practice) -> Effect:
+    kb = load_knowledge_base()
+    relative = None
+    if practice.effect:
+        row = kb.relative_effects.loc[practice.effect]
+        relative = RelativeEffect(name=practice.effect, value=row["value"], error_pct=row["error_pct"],
+                                  source=row["source"])
+    has_input = practice.input_floor or practice.input_step
+    return Effect(sets=dict(practice.sets),
+                  input=InputChange(floor=practice.input_floor, step=practice.input_step) if has_input else None,
+                  relative=relative, biochar=practice.biochar,
+                  origin=CarbonOrigin(**asdict(practice.origin)))
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,6 @@ STATE_LEVELS: Mapping[str, list[str]] = MappingProxyType(
     {
         "land_use": LEVELS[("cropland", "F_LU")] + LEVELS[("grassland", "F_LU")],
         "tillage": LEVELS[("cropland", "F_MG")],
-        "input": LEVELS[("cropland", "F_I")],
         "grassland_management": LEVELS[("grassland", "F_MG")],
         "grassland_input": LEVELS[("grassland", "F_I")],
     }
@@ -25,19 +24,22 @@ COBENEFITS = ("erosion_resistance", "water_retention", "fertility", "biodiversit
 #: Co-benefit scores run from 0 (none) to this (strong), per service.
 COBENEFIT_MAX = 3
 COST_CLASSES = ("low", "medium", "high")
+#: The kinds of cropland input step (``recommender.science.state``).
+INPUT_STEPS = ("residue", "amendment")
+#: Where the carbon a practice adds comes from, and the share of its gain
+#: each kind counts as a removal from the air.
+ORIGINS = {"removal": 1.0, "transfer": 0.0, "mixed": None}
 
 
 @dataclass(frozen=True)
-class Rate:
-    """A published SOC accrual rate, t C/ha/yr, with its 95 % interval."""
+class CarbonOrigin:
+    """Whether a practice's carbon is taken from the air on the field
+    (``removal``), brought from elsewhere (``transfer``) or both (``mixed``),
+    the share of its gain that is a removal, and why."""
 
-    mean: float
-    low: float
-    high: float
-    source: str
-    interval: str = ""
-    depth_cm: float | None = None
-    note: str = ""
+    kind: str
+    removal_share: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,11 @@ class Practice:
     degradation: frozenset[Degradation]
     conflicts_with: frozenset[str]
     sets: Mapping[str, str]
-    rate: Rate | None
+    input_floor: str | None
+    input_step: str | None
+    effect: str | None
+    biochar: bool
+    origin: CarbonOrigin
     cobenefits: Mapping[str, int]
     cobenefits_source: str
     cost: Cost
@@ -95,11 +101,19 @@ def _practice(raw: dict) -> Practice:
                     f"{NAME}: {where}: effect.sets {dimension}={level} is not an IPCC state; "
                     f"allowed: {dict(STATE_LEVELS)}."
                 )
-        rate = Rate(**effect["rate"]) if effect.get("rate") else None
-        if rate is not None and not rate.low <= rate.mean <= rate.high:
-            raise KnowledgeBaseError(f"{NAME}: {where}: rate needs low <= mean <= high.")
-        if not sets and rate is None:
-            raise KnowledgeBaseError(f"{NAME}: {where}: effect needs 'sets' or 'rate'.")
+        unknown = sorted(set(effect) - {"sets", "input", "relative", "biochar"})
+        if unknown:
+            raise KnowledgeBaseError(f"{NAME}: {where}: unknown effect key(s) {unknown}; allowed: sets, input, "
+                                     "relative, biochar.")
+        inputs = dict(effect.get("input") or {})
+        floor, step = inputs.pop("floor", None), inputs.pop("step", None)
+        if inputs or (floor is not None and floor not in LEVELS[("cropland", "F_I")]) or \
+                (step is not None and step not in INPUT_STEPS):
+            raise KnowledgeBaseError(f"{NAME}: {where}: effect.input needs floor (one of "
+                                     f"{LEVELS[('cropland', 'F_I')]}) or step (one of {INPUT_STEPS}).")
+        if not (sets or floor or step or effect.get("relative") or effect.get("biochar")):
+            raise KnowledgeBaseError(f"{NAME}: {where}: effect needs sets, input, relative or biochar.")
+        origin = _origin(raw["origin"], where)
         cost = dict(raw["cost"])
         cobenefits = dict(raw["cobenefits"])
         if set(cobenefits) != set(COBENEFITS) or not all(
@@ -122,7 +136,11 @@ def _practice(raw: dict) -> Practice:
             degradation=_members(Degradation, raw["degradation"], f"{where} degradation"),
             conflicts_with=frozenset(raw.get("conflicts_with") or ()),
             sets=MappingProxyType(sets),
-            rate=rate,
+            input_floor=floor,
+            input_step=step,
+            effect=effect.get("relative"),
+            biochar=bool(effect.get("biochar")),
+            origin=origin,
             cobenefits=MappingProxyType(cobenefits),
             cobenefits_source=str(raw["cobenefits_source"]),
             cost=Cost(
@@ -143,10 +161,22 @@ def _practice(raw: dict) -> Practice:
         raise KnowledgeBaseError(f"{NAME}: {where}: malformed entry: {error}.") from error
 
 
-def load_practices(sources: Mapping[str, Any]) -> dict[str, Practice]:
+def _origin(raw: dict, where: str) -> CarbonOrigin:
+    kind, share = str(raw.get("kind")), raw.get("removal_share")
+    fixed = ORIGINS.get(kind, -1.0)
+    if fixed == -1.0 or not isinstance(share, int | float) or not 0 <= share <= 1 or \
+            (fixed is not None and share != fixed) or (fixed is None and share in (0, 1)) or not raw.get("reason"):
+        raise KnowledgeBaseError(
+            f"{NAME}: {where}: origin needs kind (removal: removal_share 1, transfer: 0, mixed: between) "
+            "and a reason.")
+    return CarbonOrigin(kind, float(share), str(raw["reason"]))
+
+
+def load_practices(sources: Mapping[str, Any], relative_effects=()) -> dict[str, Practice]:
     """The catalogue as ``id -> Practice``, checked for integrity.
 
-    Checks: unique ids; every source key resolves in ``sources``; conflicts
+    Checks: unique ids; every source key resolves in ``sources``; relative
+    effects name rows of ``relative_effects``; conflicts
     name known practices and are symmetric; two practices that change the land
     use conflict (a field has one land use).
     """
@@ -161,8 +191,10 @@ def load_practices(sources: Mapping[str, Any]) -> dict[str, Practice]:
         catalogue[practice.id] = practice
     for practice in catalogue.values():
         keys = set(practice.sources) | {practice.saturation_source}
-        if practice.rate is not None:
-            keys.add(practice.rate.source)
+        if practice.effect is not None and practice.effect not in relative_effects:
+            raise KnowledgeBaseError(
+                f"{NAME}: practice '{practice.id}' has unknown relative effect '{practice.effect}'; "
+                f"allowed: {', '.join(relative_effects)} (relative_effects.csv).")
         unresolved = sorted(keys - set(sources))
         if unresolved:
             raise KnowledgeBaseError(

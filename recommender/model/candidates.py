@@ -27,9 +27,11 @@ CONTEXT_CACHE_SIZE = 8192
 class ContextCandidates:
     """The applicable practices of one context, in catalogue order.
 
-    ``relative`` and ``rate`` give the Tier 1 gain ``S x relative + rate`` of
-    each practice on a field of stock S; ``rows`` number the (context,
-    practice) pairs uniquely within a :class:`CandidateSource`.
+    ``relative`` and ``rate`` give the accounting's gain ``S x relative + rate``
+    of each practice on a field of stock S; ``n2o`` and ``ch4`` the extra
+    emissions it causes (t CO2e/ha/yr) and ``removal_share`` the share of its gain taken
+    from the air; ``capacity`` is the soil's SOC ceiling (t C/ha); ``rows``
+    number the (context, practice) pairs uniquely within a :class:`CandidateSource`.
     """
 
     key: ContextKey
@@ -37,7 +39,11 @@ class ContextCandidates:
     codes: np.ndarray
     relative: np.ndarray
     rate: np.ndarray
+    n2o: np.ndarray
+    ch4: np.ndarray
+    removal_share: np.ndarray
     tier1_stock: float
+    capacity: float
     categories: dict[str, np.ndarray]
     rows: np.ndarray
 
@@ -50,8 +56,9 @@ class Candidates:
     farm's first candidate (``n + 1`` entries), ``code`` the practice's
     catalogue position, ``stock`` the farm's stock (measured or Tier 1),
     ``tier1_gain`` the Tier 1 gain (t C/ha/yr) and ``features`` the model's
-    inputs; ``farm_stock`` is each farm's stock (also for a farm without
-    candidates).
+    inputs; ``n2o``, ``ch4`` and ``removal_share`` are as in
+    :class:`ContextCandidates`; ``farm_stock`` and ``farm_capacity`` are each
+    farm's stock and SOC ceiling (also for a farm without candidates).
     """
 
     farm: np.ndarray
@@ -61,6 +68,10 @@ class Candidates:
     tier1_gain: np.ndarray
     features: Features
     farm_stock: np.ndarray
+    n2o: np.ndarray
+    ch4: np.ndarray
+    removal_share: np.ndarray
+    farm_capacity: np.ndarray
 
     def __len__(self) -> int:
         return len(self.farm)
@@ -92,7 +103,8 @@ class CandidateSource:
         self._next_row += n
         return ContextCandidates(key, changes.practice_ids,
                                  np.array([self.codes[p] for p in changes.practice_ids], dtype=np.int64),
-                                 changes.relative, changes.rate, changes.tier1_stock, categories, rows)
+                                 changes.relative, changes.rate, changes.n2o, changes.ch4, changes.removal_share,
+                                 changes.tier1_stock, changes.capacity, categories, rows)
 
     def gather(self, keys: Sequence[ContextKey], context_of_farm: np.ndarray, measured: np.ndarray) -> Candidates:
         """Candidates of farms whose contexts are ``keys[context_of_farm]``.
@@ -128,8 +140,11 @@ class CandidateSource:
         tier1_gain = stock * joined([p.relative for p in parts], float)[at] + joined([p.rate for p in parts], float)[at]
         categories = {name: joined([p.categories[name] for p in parts], object)[at] for name in CATEGORICAL}
         features = Features(categories, tier1_gain, stock, joined([p.rows for p in parts], np.int64)[at])
+        capacity = np.array([p.capacity for p in parts], dtype=float)[context_of_farm]
         return Candidates(farm, start, joined([p.codes for p in parts], np.int64)[at], stock, tier1_gain, features,
-                          stock_of_farm)
+                          stock_of_farm, joined([p.n2o for p in parts], float)[at],
+                          joined([p.ch4 for p in parts], float)[at],
+                          joined([p.removal_share for p in parts], float)[at], capacity)
 
     @staticmethod
     def _one(part: ContextCandidates, measured: float) -> Candidates:
@@ -139,4 +154,5 @@ class CandidateSource:
         stock = np.full(n, stock_value)
         tier1_gain = stock * part.relative + part.rate
         return Candidates(np.zeros(n, dtype=np.int64), np.array([0, n]), part.codes, stock, tier1_gain,
-                          Features(part.categories, tier1_gain, stock, part.rows), np.array([stock_value]))
+                          Features(part.categories, tier1_gain, stock, part.rows), np.array([stock_value]),
+                          part.n2o, part.ch4, part.removal_share, np.array([part.capacity]))

@@ -117,14 +117,24 @@ def fit_gain_model(
     sample_weight: np.ndarray | None = None,
     seed: int = 0,
     booster: BoosterConfig = BoosterConfig(),
+    expected_gain: np.ndarray | None = None,
 ) -> GainModel:
-    """Fit the three pipelines on ``observed_gain`` (t C/ha/yr) for the model inputs of ``frame``."""
+    """Fit the three pipelines for the model inputs of ``frame``.
+
+    The quantiles are fitted on ``observed_gain`` (t C/ha/yr), the mean on
+    ``expected_gain`` when given (else ``observed_gain`` too): a reference
+    row's drawn gain carries the spread, its expected gain is the tables'
+    central value, and fitting the mean on the draws would only add their
+    noise.
+    """
     features = Features.from_frame(frame)
     inputs = features.frame()
     residual = np.asarray(observed_gain, dtype=float) - features.tier1_gain
+    mean_residual = residual if expected_gain is None else np.asarray(expected_gain, dtype=float) - features.tier1_gain
     fitted = []
-    for loss, quantile in (("squared_error", None), ("quantile", QUANTILES[0]), ("quantile", QUANTILES[1])):
+    for loss, quantile, target in (("squared_error", None, mean_residual), ("quantile", QUANTILES[0], residual),
+                                   ("quantile", QUANTILES[1], residual)):
         pipeline = make_pipeline(loss, quantile, seed, booster)
-        pipeline.fit(inputs, residual, boost__sample_weight=sample_weight)
+        pipeline.fit(inputs, target, boost__sample_weight=sample_weight)
         fitted.append(pipeline)
     return GainModel(*fitted)

@@ -3,8 +3,9 @@
 Contexts span every climate zone x soil class (with a Table 2.3 stock) x land
 use x degradation, plus seeded random contexts with current practices and with
 measured stocks. For each applicable practice, ``draws_per_pair`` Monte Carlo
-draws of the gain become training rows, so a model fitted on this set
-reproduces the engine's central value and its 10-90 % band.
+draws of the gain, shifted so that their mean is the engine's central value,
+become training rows: a model fitted on this set reproduces the engine's
+central value and its 10-90 % band.
 """
 
 import itertools
@@ -20,6 +21,7 @@ from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import Degradation, LandUse
 
 CONTEXT_COLUMNS = list(ContextKey._fields) + ["soc_t_ha"]
+REPRESENTATIVE_TEXTURE = {"sandy": "loamy_sand"}
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,10 @@ def reference_contexts(engine: Tier1Engine, seed: int = 0, extra: int = 1500,
     """Grid of base contexts plus ``extra`` random ones (current practices, stocks)."""
     rng = np.random.default_rng(seed)
     stocks = engine.kb.reference_stocks["soc_ref_t_c_ha"].dropna()
+    # The texture only sets the soil's capacity, which the model is not
+    # trained on: one representative class per soil class.
     grid = [
-        (zone, soil_class, land_use.value, degradation.value, ())
+        (zone, REPRESENTATIVE_TEXTURE.get(soil_class, "loam"), soil_class, land_use.value, degradation.value, ())
         for (zone, soil_class), land_use, degradation in itertools.product(
             stocks.index, LandUse, Degradation
         )
@@ -55,14 +59,14 @@ def reference_contexts(engine: Tier1Engine, seed: int = 0, extra: int = 1500,
     practices = engine.kb.practices
     rows: list[tuple] = [(*key, np.nan) for key in grid]
     for index in rng.integers(0, len(grid), size=extra):
-        zone, soil_class, land_use, degradation, _ = grid[index]
+        zone, texture, soil_class, land_use, degradation, _ = grid[index]
         candidates = [p for p in practices.values() if land_use in p.land_uses]
         chosen: list[str] = []
         for position in rng.permutation(len(candidates))[: rng.integers(0, 3)]:
             practice = candidates[position]
             if not practice.conflicts_with & set(chosen):
                 chosen.append(practice.id)
-        key = ContextKey(zone, soil_class, land_use, degradation, tuple(sorted(chosen)))
+        key = ContextKey(zone, texture, soil_class, land_use, degradation, tuple(sorted(chosen)))
         tier1_stock, _ = engine.tier1_stock(key)
         stock = (tier1_stock * float(np.exp(rng.normal(0, config.stock_log_sd)))
                  if rng.random() < config.measured_share else np.nan)
@@ -104,7 +108,11 @@ def reference_set(engine: Tier1Engine, seed: int = 0,
     stocks = [None if np.isnan(s) else float(s) for s in contexts["soc_t_ha"]]
     practice_ids = candidates.features.categories["practice_id"]
     for position, (row, practice_id) in enumerate(zip(candidates.farm, practice_ids)):
-        *_, gains[position] = engine.gain_draws(keys[row], (practice_id,), stocks[row], picks[position])
+        stock, relative, rate, every_draw = engine.gain_draws(keys[row], (practice_id,), stocks[row])
+        # The draws carry the spread, the tables the central value: a ratio of
+        # drawn factors times a drawn stock has a mean above the product of the
+        # central values (Jensen), which the model would learn as a bias.
+        gains[position] = every_draw[picks[position]] + (relative + rate - every_draw.mean())
     table = candidates.features.frame().assign(row=candidates.farm)
     expanded = table.loc[table.index.repeat(draws)].reset_index(drop=True)
     expanded["gain_t_c_ha_yr"] = gains.ravel()

@@ -2,40 +2,21 @@
 
 The API returns :class:`Answer` as its response schema, ``recommender
 recommend --format json`` prints it, and batch scoring writes it flattened
-(:func:`flat_columns`: nested fields joined by ``_``, lists of text joined,
-intervals as two columns). Units: t C/ha (0-30 cm) for stocks, t C/ha/yr for
-gains, t CO2e/ha/yr for CO2 equivalents, USD/ha for costs.
+(``recommender.recommend.flat``). Units: t C/ha (0-30 cm) for stocks,
+t C/ha/yr for gains, t CO2e/ha/yr for CO2 equivalents and emissions, USD/ha
+for costs. A yearly gain holds for ``years_to_saturation`` years (the IPCC
+transition); then the stock stays at ``equilibrium_soc_t_ha``.
 """
 
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from recommender.inputs.errors import FieldError
 from recommender.knowledge.catalogue import Cobenefits, Cost
+from recommender.recommend.example import EXAMPLE, SCENARIO_EXAMPLE
 from recommender.vocabulary import Family
 
-EXAMPLE: dict[str, Any] = {
-    "farm_id": "demo-001",
-    "baseline": {"soc_t_ha": 46.368, "soc_source": "ipcc_tier1", "soil_class": "HAC",
-                 "target_4p1000_t_c_ha_yr": 0.185472},
-    "recommendations": [{
-        "rank": 1, "practice_id": "compost", "name": "Compost", "family": "agroecology",
-        "expected_gain_t_c_ha_yr": 1.035, "interval_t_c_ha_yr": [0.761, 1.344],
-        "expected_gain_t_co2e_ha_yr": 3.797, "share_of_4p1000_target": 5.58, "meets_4p1000": True,
-        "gain_over_horizon_t_c_ha": 20.71, "years_to_saturation": 20.0,
-        "cobenefits": {"erosion_resistance": 1, "water_retention": 2, "fertility": 3, "biodiversity": 2},
-        "cost": {"class": "medium", "usd_ha_min": 50.0, "usd_ha_max": 300.0},
-        "rationale": "IPCC Tier 1 F_I medium -> high_with_manure (1.00 -> 1.44, warm temperate moist, "
-                     "cropland table). Tier 1 prior 1.020 t C/ha/yr; trained model +0.015 -> 1.035 t C/ha/yr",
-        "caveats": ["Compost from outside the farm moves carbon rather than removing it from the air "
-                    "(leakage)."],
-    }],
-    "bundle": {"practice_ids": ["compost", "cover_crops", "no_till"], "expected_gain_t_c_ha_yr": 1.6,
-               "interval_t_c_ha_yr": [1.2, 2.0], "expected_gain_t_co2e_ha_yr": 5.87,
-               "share_of_4p1000_target": 8.6, "meets_4p1000": True},
-    "model": {"version": "20261125T104722Z-9afcfb6e", "trained_at": "2026-11-25T10:47:22+00:00"},
-}
 _RECOMMENDATION = EXAMPLE["recommendations"][0]
 
 
@@ -43,61 +24,100 @@ def _examples(example: Any) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [example]})
 
 
-# The gain fields of a recommendation and of a bundle (declared in each, in
-# the same order, so the JSON reads the same everywhere).
-ExpectedGain = Annotated[float, Field(description="Expected SOC gain, t C/ha/yr (0-30 cm)")]
-Interval = Annotated[list[float], Field(
-    min_length=2, max_length=2, description="10-90 % interval [p10, p90] of the expected gain, t C/ha/yr",
-    json_schema_extra={"flat": ["interval_p10_t_c_ha_yr", "interval_p90_t_c_ha_yr"]})]
-GainCO2e = Annotated[float, Field(description="The gain in CO2 equivalent, t CO2e/ha/yr (x 44/12)")]
-ShareOfTarget = Annotated[float, Field(description="Gain / the farm's 4 per 1000 target")]
-MeetsTarget = Annotated[bool, Field(description="Whether the gain reaches the 4 per 1000 target")]
+class Trajectory(BaseModel):
+    """The field's stock year by year if it adopts the practice now, by one method."""
+
+    model_config = _examples(_RECOMMENDATION["trajectories"][0])
+
+    method: str = Field(description="model: the answer's own expected gain (the model in service); "
+                                    "ipcc_tier1: the accounting alone (IPCC Tier 1 and relative effects)")
+    years: list[float] = Field(description="Years from now, 0 to the horizon")
+    soc_t_ha: list[float] = Field(description="SOC stock, t C/ha, 0-30 cm")
 
 
-class Recommendation(BaseModel):
-    """One ranked practice."""
+class Emissions(BaseModel):
+    """Extra greenhouse gases the practice causes, t CO2e/ha/yr (GWP100, IPCC AR6)."""
 
-    model_config = _examples(_RECOMMENDATION)
+    model_config = _examples(_RECOMMENDATION["emissions_t_co2e_ha_yr"])
 
+    n2o: float = Field(description="N2O from the nitrogen it adds (IPCC 2019 Vol. 4 Ch. 11)")
+    ch4: float = Field(description="CH4 from organic amendments of a paddy (IPCC 2019 Vol. 4 Ch. 5)")
+
+
+class Outcome(BaseModel):
+    """What adopting a practice, or a set of practices, does for the field and the climate."""
+
+    model_config = _examples(SCENARIO_EXAMPLE["scenarios"][0]["outcome"])
+
+    expected_gain_t_c_ha_yr: float = Field(
+        description="Expected SOC gain, t C/ha/yr (0-30 cm), for years_to_saturation years, capped at capacity")
+    interval_t_c_ha_yr: list[float] = Field(
+        min_length=2, max_length=2, json_schema_extra={"flat": ["interval_p10_t_c_ha_yr", "interval_p90_t_c_ha_yr"]},
+        description="10-90 % interval [p10, p90] of the EXPECTED gain: the uncertainty of the mean effect "
+                    "(IPCC's +/- ranges, the model's quantiles), not what one field will see")
+    field_range_t_c_ha_yr: list[float] = Field(
+        min_length=2, max_length=2, json_schema_extra={"flat": ["field_range_p10_t_c_ha_yr",
+                                                                "field_range_p90_t_c_ha_yr"]},
+        description="10-90 % range [p10, p90] of what ONE field may see: the between-site spread fitted on "
+                    "paired field observations (SoilHealthDB)")
+    expected_gain_t_co2e_ha_yr: float = Field(description="The gain in CO2 equivalent, t CO2e/ha/yr (x 44/12)")
+    share_of_4p1000_target: float = Field(description="Gain / the farm's 4 per 1000 target")
+    meets_4p1000: bool = Field(description="Whether the gain reaches the 4 per 1000 target")
+    years_to_saturation: float = Field(description="Years the yearly gain holds; then the stock is at equilibrium")
+    gain_over_horizon_t_c_ha: float = Field(description="Stock gained by the horizon: the first trajectory's last "
+                                                        "minus first value")
+    soc_at_horizon_t_c_ha: float = Field(description="The stock at the horizon, t C/ha")
+    equilibrium_soc_t_ha: float = Field(description="The stock the field tends to with the practice, t C/ha")
+    capped_by_capacity: bool = Field(description="Whether the soil's carbon capacity limited the gain")
+    carbon_origin: Literal["removal", "transfer", "mixed"] = Field(
+        description="removal: CO2 taken from the air on this field; transfer: carbon brought from elsewhere; mixed")
+    carbon_origin_reason: str
+    emissions_t_co2e_ha_yr: Emissions
+    net_climate_t_co2e_ha_yr: float = Field(
+        description="The gain taken from the air (removal share x CO2e) minus the emissions the practice causes; "
+                    "carbon brought from elsewhere counts zero (leakage)")
+    trajectories: list[Trajectory] = Field(description="The first is the path of this answer's expected gain")
+
+
+class PracticeHead(BaseModel):
     rank: int = Field(ge=1)
     practice_id: str
     name: str
     family: Family
-    expected_gain_t_c_ha_yr: ExpectedGain
-    interval_t_c_ha_yr: Interval
-    expected_gain_t_co2e_ha_yr: GainCO2e
-    share_of_4p1000_target: ShareOfTarget
-    meets_4p1000: MeetsTarget
-    gain_over_horizon_t_c_ha: float = Field(description="Gain summed over horizon_years, until saturation")
-    years_to_saturation: float
+
+
+class Recommendation(Outcome, PracticeHead):
+    """One ranked practice."""
+
+    model_config = _examples(_RECOMMENDATION)
+
     cobenefits: Cobenefits
     cost: Cost
-    rationale: str = Field(description="The Tier 1 factors and published rates behind the gain, "
-                                       "and the trained model's correction")
+    rationale: str = Field(description="The factors, effects and methods behind the gain, the trained model's "
+                                       "correction and the capacity cap where it binds")
     caveats: list[str]
 
 
-class Bundle(BaseModel):
-    """The best set of compatible practices adopted together."""
+class Members(BaseModel):
+    practice_ids: list[str]
+
+
+class Bundle(Outcome, Members):
+    """The best set of compatible practices adopted together (never more than the sum of their gains)."""
 
     model_config = _examples(EXAMPLE["bundle"])
 
-    practice_ids: list[str]
-    expected_gain_t_c_ha_yr: ExpectedGain
-    interval_t_c_ha_yr: Interval
-    expected_gain_t_co2e_ha_yr: GainCO2e
-    share_of_4p1000_target: ShareOfTarget
-    meets_4p1000: MeetsTarget
-
 
 class Baseline(BaseModel):
-    """The farm's current stock and its 4 per 1000 target."""
+    """The farm's current stock, its soil's capacity and its 4 per 1000 target."""
 
     model_config = _examples(EXAMPLE["baseline"])
 
     soc_t_ha: float = Field(description="Current SOC stock, t C/ha, 0-30 cm")
     soc_source: Literal["measured", "ipcc_tier1"]
     soil_class: str = Field(description="IPCC soil class used (stated or derived)")
+    capacity_t_c_ha: float = Field(
+        description="The soil's SOC ceiling, t C/ha, 0-30 cm (recommender/data/capacity.csv)")
     target_4p1000_t_c_ha_yr: float = Field(description="0.4 % of the stock per year")
 
 
@@ -142,44 +162,24 @@ class BatchItem(BaseModel):
     errors: list[FieldError] | None
 
 
-def flat_columns(model: type[BaseModel], prefix: str = "") -> list[tuple[tuple[str, ...], str, type]]:
-    """``(path, column, type)`` of every leaf of ``model``, as batch scoring writes it.
+class ScenarioResult(BaseModel):
+    """One set of practices the user asked about: its outcome, or why it cannot be adopted."""
 
-    Nested models are joined with ``_`` (``cost.usd_ha_min`` ->
-    ``cost_usd_ha_min``; ``cost.class`` by its JSON name); a field may name its
-    own columns (``json_schema_extra={"flat": [...]}``, one per list item).
-    ``type`` is ``float``, ``int``, ``bool`` or ``str`` (text, lists of text
-    joined). Lists of models are not flattened (a row of batch output is one
-    of them).
-    """
-    columns = []
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        annotation = field.annotation
-        nested = _model_of(annotation)
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        if nested is not None and get_origin(annotation) is not list:
-            columns += [((name, *path), column, kind)
-                        for path, column, kind in flat_columns(nested, f"{prefix}{key}_")]
-        elif "flat" in extra:
-            item = get_args(annotation)[0]
-            names = extra["flat"]
-            assert isinstance(names, list)
-            columns += [((name, str(i)), f"{prefix}{column}", item) for i, column in enumerate(names)]
-        elif nested is None:
-            columns.append(((name,), f"{prefix}{key}", _leaf_type(annotation)))
-    return columns
+    model_config = _examples(SCENARIO_EXAMPLE["scenarios"][-1])
+
+    practice_ids: list[str]
+    status: Literal["ok", "invalid"]
+    errors: list[FieldError] | None
+    outcome: Outcome | None = Field(description="As a bundle's: gain, both ranges, trajectories, equilibrium, "
+                                                "capacity, origin, emissions, net climate")
 
 
-def _leaf_type(annotation) -> type:
-    """``float``, ``int``, ``bool`` or ``str`` for a leaf's annotation."""
-    for kind in (bool, int, float):  # bool first: it is an int
-        if annotation is kind or kind in get_args(annotation):
-            return kind
-    return str
+class ScenarioAnswer(BaseModel):
+    """The outcome of each set of practices asked about, in the order asked."""
 
+    model_config = _examples(SCENARIO_EXAMPLE)
 
-def _model_of(annotation) -> type[BaseModel] | None:
-    """The model class in ``annotation`` (``M``, ``M | None``, ``list[M]``), if any."""
-    candidates = [annotation, *get_args(annotation)]
-    return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    farm_id: str | None
+    baseline: Baseline
+    scenarios: list[ScenarioResult]
+    model: ModelStamp

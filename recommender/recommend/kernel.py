@@ -6,13 +6,17 @@ operation over all of them, and nothing loops over farms.
 
 * **Rank**: each candidate is scored by the objective; a farm's candidates
   are ordered by score, ties by practice id.
+* **Capacity**: no gain takes a field above its soil's carbon ceiling: every
+  gain, interval bound and bundle is capped at ``headroom``, the farm's
+  ``(capacity - stock) / D`` t C/ha/yr.
 * **Bundle**: greedy in rank order: a practice joins its farm's bundle
   unless it conflicts with one already chosen or adds nothing to it
   (``PracticeArrays.excludes``); only practices with a positive expected
-  gain join, at most ``bundle_size``. The bundle's gain is the Tier 1 gain of
-  the combined state (factors multiply, rates add) plus the model's
-  correction of each member; its interval adds the members' half-widths
-  around that (a conservative band that assumes their errors move together).
+  gain join, at most ``bundle_size``. The bundle's gain is the accounting's
+  gain of the combined state (factors multiply) plus the model's correction
+  of each member, never more than the sum of its members' gains; its
+  interval adds the members' half-widths around that (a conservative band
+  that assumes their errors move together).
 """
 
 from collections.abc import Callable
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.recommend.objectives import OBJECTIVES, Scored
+from recommender.recommend.objectives import OBJECTIVES, Climate, Scored
 from recommender.recommend.practice_arrays import PracticeArrays
 
 #: ``prior(farms, members)``: the Tier 1 gain (t C/ha/yr) of adopting together
@@ -29,33 +33,51 @@ BundlePrior = Callable[[np.ndarray, list[tuple[str, ...]]], np.ndarray]
 
 
 @dataclass(frozen=True)
+class Sets:
+    """Sets of candidates adopted together (bundles, or the sets a user asks about).
+
+    Set ``i`` is adopted on farm ``farm[i]`` (farms in order) and takes the
+    candidates ``member[start[i]:start[i + 1]]`` (practices ``ids[i]``); it
+    gains ``expected[i]`` within ``[p10[i], p90[i]]`` (t C/ha/yr), its
+    accounting prior is ``tier1[i]`` and ``capped[i]`` says whether the
+    soil's capacity bound.
+    """
+
+    farm: np.ndarray
+    start: np.ndarray
+    member: np.ndarray
+    ids: list[tuple[str, ...]]
+    expected: np.ndarray
+    p10: np.ndarray
+    p90: np.ndarray
+    tier1: np.ndarray
+    capped: np.ndarray
+
+
+@dataclass(frozen=True)
 class Ranking:
     """The outcome for n farms.
 
     ``top`` holds the candidates listed (each farm's best ``top_k``, farm by
-    farm in rank order) and ``top_rank`` their ranks (1 = best).
-    ``bundle_farm`` lists the farms with a bundle (in farm order); bundle
-    ``i`` takes the candidates ``bundle_member[bundle_start[i]:bundle_start[i + 1]]``
-    (practices ``bundle_ids[i]``) in the order chosen, and gains
-    ``bundle_expected[i]`` within ``[bundle_p10[i], bundle_p90[i]]`` (t C/ha/yr).
-    ``applicable`` counts each farm's candidates.
+    farm in rank order) and ``top_rank`` their ranks (1 = best); ``bundles``
+    the farms' best sets; ``applicable`` counts each farm's candidates.
+    ``expected``, ``p10``, ``p90`` are every candidate's gain and interval
+    after the capacity cap, and ``capped`` says where the cap bound.
     """
 
+    expected: np.ndarray
+    p10: np.ndarray
+    p90: np.ndarray
+    capped: np.ndarray
     top: np.ndarray
     top_rank: np.ndarray
     applicable: np.ndarray
-    bundle_farm: np.ndarray
-    bundle_start: np.ndarray
-    bundle_member: np.ndarray
-    bundle_ids: list[tuple[str, ...]]
-    bundle_expected: np.ndarray
-    bundle_p10: np.ndarray
-    bundle_p90: np.ndarray
+    bundles: Sets
 
 
 def rank(start: np.ndarray, code: np.ndarray, tier1_gain: np.ndarray, expected: np.ndarray, p10: np.ndarray,
-         p90: np.ndarray, practices: PracticeArrays, objective: str, top_k: int, bundle_size: int,
-         prior: BundlePrior) -> Ranking:
+         p90: np.ndarray, climate: Climate, headroom: np.ndarray, practices: PracticeArrays, objective: str,
+         top_k: int, bundle_size: int, prior: BundlePrior) -> Ranking:
     """Rank and bundle the candidates of n farms.
 
     Parameters
@@ -66,7 +88,11 @@ def rank(start: np.ndarray, code: np.ndarray, tier1_gain: np.ndarray, expected: 
     code : numpy.ndarray
         Each candidate's practice code (catalogue position).
     tier1_gain, expected, p10, p90 : numpy.ndarray
-        Each candidate's Tier 1 gain and the model's gain and interval, t C/ha/yr.
+        Each candidate's accounting gain and the model's gain and interval, t C/ha/yr.
+    climate : Climate
+        Each candidate's removal share and extra emissions.
+    headroom : numpy.ndarray
+        Each farm's largest gain before its soil is at capacity, t C/ha/yr.
     practices : PracticeArrays
     objective : str
         A key of :data:`~recommender.recommend.objectives.OBJECTIVES`.
@@ -76,29 +102,46 @@ def rank(start: np.ndarray, code: np.ndarray, tier1_gain: np.ndarray, expected: 
     """
     counts = np.diff(start)
     farm = np.repeat(np.arange(len(counts)), counts)
-    score = OBJECTIVES[objective].score(Scored(expected, p10, code, start, practices))
+    limit = headroom[farm]
+    capped = expected > limit
+    expected, p10, p90 = np.minimum(expected, limit), np.minimum(p10, limit), np.minimum(p90, limit)
+    score = OBJECTIVES[objective].score(Scored(expected, p10, code, start, practices, climate))
     order = np.lexsort((practices.id_rank[code], -score, farm))
     ranks = np.arange(len(order)) - start[farm] + 1  # ``farm`` is sorted, so farm[order] == farm
     listed = ranks <= top_k
     chosen = _greedy_bundles(order[expected[order] > 0], farm, code, practices.excludes, bundle_size)
     first = _group_starts(farm[chosen])
-    bundle_start = np.append(first, len(chosen))
-    bundle_farm = farm[chosen[first]]
     ids = practices.ids[code[chosen]]
-    bundle_ids = [tuple(ids[a:b]) for a, b in zip(bundle_start[:-1], bundle_start[1:])]
+    starts = np.append(first, len(chosen))
+    bundles = combine(farm[chosen[first]], starts, chosen, [tuple(ids[a:b]) for a, b in zip(starts[:-1], starts[1:])],
+                      expected, p10, p90, tier1_gain, headroom, prior)
+    return Ranking(expected=expected, p10=p10, p90=p90, capped=capped, top=order[listed], top_rank=ranks[listed],
+                   applicable=counts, bundles=bundles)
+
+
+def combine(farm: np.ndarray, start: np.ndarray, member: np.ndarray, ids: list[tuple[str, ...]],
+            expected: np.ndarray, p10: np.ndarray, p90: np.ndarray, tier1_gain: np.ndarray,
+            headroom: np.ndarray, prior: BundlePrior) -> Sets:
+    """The gain of each set of candidates adopted together (arguments as :class:`Sets`;
+    ``expected``, ``p10``, ``p90`` are the candidates' capped gains).
+
+    The accounting's gain of the combined state plus the model's correction of
+    each member, never more than the sum of the members' gains nor than the
+    capacity allows; the interval adds the members' half-widths.
+    """
+    first = start[:-1]
 
     def summed(values: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(values[chosen], first) if len(chosen) else np.empty(0)
+        return np.add.reduceat(values[member], first) if len(member) else np.empty(0)
 
-    bundle_expected = prior(bundle_farm, bundle_ids) + summed(expected - tier1_gain)
-    low, high = bundle_expected - summed(expected - p10), bundle_expected + summed(p90 - expected)
-    return Ranking(
-        top=order[listed], top_rank=ranks[listed], applicable=counts,
-        bundle_farm=bundle_farm, bundle_start=bundle_start, bundle_member=chosen, bundle_ids=bundle_ids,
-        bundle_expected=bundle_expected,
-        bundle_p10=np.minimum(np.minimum(low, high), bundle_expected),
-        bundle_p90=np.maximum(np.maximum(low, high), bundle_expected),
-    )
+    tier1 = prior(farm, ids)
+    combined = tier1 + summed(expected - tier1_gain)
+    gain = np.minimum(combined, np.minimum(summed(expected), headroom[farm]))
+    low = gain - summed(expected - p10)
+    high = np.minimum(gain + summed(p90 - expected), headroom[farm])
+    return Sets(farm=farm, start=start, member=member, ids=ids, expected=gain,
+                p10=np.minimum(np.minimum(low, high), gain), p90=np.maximum(np.maximum(low, high), gain),
+                tier1=tier1, capped=combined > headroom[farm])
 
 
 def _greedy_bundles(pool: np.ndarray, farm: np.ndarray, code: np.ndarray, excludes: np.ndarray,

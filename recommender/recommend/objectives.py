@@ -22,12 +22,28 @@ MIN_COST_USD = 1.0
 
 
 @dataclass(frozen=True)
+class Climate:
+    """What a gain means for the climate: per candidate, the share of the gain
+    that is a removal from the air and the extra emissions the practice causes
+    (t CO2e/ha/yr); ``co2_per_c`` turns carbon into CO2."""
+
+    removal_share: np.ndarray
+    emissions: np.ndarray
+    co2_per_c: float
+
+    def net(self, gain: np.ndarray) -> np.ndarray:
+        """Net climate effect of ``gain`` (t C/ha/yr): the removal, minus the emissions, t CO2e/ha/yr."""
+        return self.removal_share * gain * self.co2_per_c - self.emissions
+
+
+@dataclass(frozen=True)
 class Scored:
     """A set of candidates, grouped by farm, as objectives read them.
 
     ``expected`` and ``p10`` (t C/ha/yr) and ``code`` (the practice) are
     aligned by candidate; ``start`` gives each farm's first candidate
-    (``n + 1`` entries); ``practices`` holds the catalogue's arrays.
+    (``n + 1`` entries); ``practices`` holds the catalogue's arrays and
+    ``climate`` the candidates' removal shares and emissions.
     """
 
     expected: np.ndarray
@@ -35,6 +51,12 @@ class Scored:
     code: np.ndarray
     start: np.ndarray
     practices: PracticeArrays
+    climate: Climate
+
+    @property
+    def net_climate(self) -> np.ndarray:
+        """Net climate effect of the expected gain, t CO2e/ha/yr."""
+        return self.climate.net(self.expected)
 
     @property
     def middle_cost(self) -> np.ndarray:
@@ -76,6 +98,9 @@ OBJECTIVES: dict[str, Objective] = {objective.name: objective for objective in (
               lambda s: s.expected / np.maximum(s.middle_cost, MIN_COST_USD)),
     Objective("balanced", "half the gain relative to the farm's best, half the co-benefit score "
                           "relative to its maximum", _balanced),
+    Objective("net_climate", "net climate effect, t CO2e/ha/yr: the gain taken from the air on the field, minus "
+                             "the N2O and CH4 the practice causes (carbon brought from elsewhere counts zero)",
+              lambda s: s.net_climate),
 )}
 
 

@@ -43,10 +43,16 @@ def practice_arrays() -> PracticeArrays:
 
 
 def _adds_nothing_after(later: Practice, first: Practice) -> bool:
-    """Whether ``later`` changes nothing once ``first`` is adopted: no rate of
-    its own, and every level it sets is already reached (manure then compost
-    both mean IPCC "high input with manure")."""
-    if later is first or later.rate is not None or not later.sets:
+    """Whether ``later`` changes nothing once ``first`` is adopted: every level
+    it sets is reached, its input step taken (compost after manure: one
+    amendment step), its relative effect in place, and it is not biochar."""
+    if later is first or later.biochar or (later.effect and later.effect != first.effect):
+        return False
+    if later.input_step and later.input_step != first.input_step:
+        return False
+    floors = ORDER["input"]
+    if later.input_floor and not (first.input_floor and floors.index(first.input_floor)
+                                  >= floors.index(later.input_floor)):
         return False
     for dimension, level in later.sets.items():
         reached = first.sets.get(dimension)

@@ -13,13 +13,15 @@ from functools import lru_cache
 import numpy as np
 
 from recommender.inputs.farm import ContextKey, FarmContext
-from recommender.model.candidates import CandidateSource
+from recommender.model.candidates import Candidates, CandidateSource
 from recommender.model.gain_model import Predictor, predict_gains
 from recommender.recommend.answer import Answer, ModelStamp
-from recommender.recommend.kernel import rank
+from recommender.recommend.kernel import BundlePrior, Sets, rank
+from recommender.recommend.objectives import Climate
 from recommender.recommend.options import Options
 from recommender.recommend.practice_arrays import practice_arrays
-from recommender.recommend.table import AnswerTable, Farms
+from recommender.recommend.practice_details import Farms, SetClimate
+from recommender.recommend.table import AnswerTable
 from recommender.science.tier1 import Tier1Engine
 
 #: Answers kept for farms without a measured stock, by (context, options); ~6 kB each.
@@ -51,12 +53,24 @@ class Recommender:
         """Answers of farms whose contexts are ``keys[context_of_farm]`` and
         measured stocks ``measured`` (t C/ha; NaN: use the Tier 1 estimate)."""
         keys = list(keys)
+        engine = self.engine
         candidates = self.source.gather(keys, context_of_farm, measured)
         expected, p10, p90 = predict_gains(self.predictor, candidates.features)
-        stock = candidates.farm_stock
+        stock, capacity = candidates.farm_stock, candidates.farm_capacity
+        headroom = np.maximum(capacity - stock, 0.0) / engine.transition_years
+        prior = self.prior(keys, context_of_farm, stock)
+        climate = Climate(candidates.removal_share, candidates.n2o + candidates.ch4, engine.co2_per_c)
+        ranking = rank(candidates.start, candidates.code, candidates.tier1_gain, expected, p10, p90, climate,
+                       headroom, self.practices, options.objective, options.top_k, options.bundle_size, prior)
+        farms = Farms(keys, context_of_farm, stock, ~np.isnan(measured), capacity, headroom)
+        bundle_climate = self.set_climate(keys, context_of_farm, candidates, ranking.expected, ranking.bundles)
+        return AnswerTable(engine, farms, candidates, ranking, bundle_climate, options, self.stamp)
+
+    def prior(self, keys: list[ContextKey], context_of_farm: np.ndarray, stock: np.ndarray) -> BundlePrior:
+        """The accounting's gain of sets of practices adopted together (kernel's ``prior``)."""
 
         def prior(farms: np.ndarray, members: list[tuple[str, ...]]) -> np.ndarray:
-            # Once per distinct (context, bundle): many farms share both.
+            # Once per distinct (context, set): many farms share both.
             distinct: dict[tuple[int, tuple[str, ...]], int] = {}
             pairs = np.array([distinct.setdefault(pair, len(distinct))
                               for pair in zip(context_of_farm[farms].tolist(), members)], dtype=np.int64)
@@ -64,10 +78,21 @@ class Recommender:
                                dtype=float).reshape(-1, 2)
             return stock[farms] * changes[pairs, 0] + changes[pairs, 1] if len(pairs) else np.empty(0)
 
-        ranking = rank(candidates.start, candidates.code, candidates.tier1_gain, expected, p10, p90,
-                       self.practices, options.objective, options.top_k, options.bundle_size, prior)
-        farms = Farms(keys, context_of_farm, stock, ~np.isnan(measured))
-        return AnswerTable(self.engine, farms, candidates, expected, p10, p90, ranking, options, self.stamp)
+        return prior
+
+    def set_climate(self, keys: list[ContextKey], context_of_farm: np.ndarray, candidates: Candidates,
+                    expected: np.ndarray, sets: Sets) -> SetClimate:
+        """Each set's extra emissions (for the set as a whole: paddy CH4 is not additive)
+        and its members' removal shares weighted by their gains."""
+        emissions = np.array([self.engine.emissions(keys[c], ids)
+                              for c, ids in zip(context_of_farm[sets.farm].tolist(), sets.ids)],
+                             dtype=float).reshape(-1, 2)
+        if len(sets.member) == 0:
+            return SetClimate(emissions, np.empty(0))
+        first = sets.start[:-1]
+        gains = np.maximum(expected[sets.member], 1e-12)
+        weighted = np.add.reduceat(candidates.removal_share[sets.member] * gains, first)
+        return SetClimate(emissions, weighted / np.add.reduceat(gains, first))
 
     def answer(self, context: FarmContext, options: Options) -> Answer:
         """The answer for one farm.

@@ -24,9 +24,10 @@ from recommender.model.features import Features
 from recommender.model.onnx import OnnxConversionError, checked_conversion
 from recommender.model.reference_set import reference_probe
 from recommender.model.registry import LoadedModel, ModelRegistry
-from recommender.recommend.answer import Answer, ModelStamp
+from recommender.recommend.answer import Answer, ModelStamp, ScenarioAnswer
 from recommender.recommend.options import Options
 from recommender.recommend.recommender import Recommender
+from recommender.recommend.scenarios import scenarios
 from recommender.science.tier1 import Tier1Engine
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,12 @@ class ServedModel:
     def recommend(self, context: FarmContext, options: Options = Options()) -> Answer:
         """The answer for one farm."""
         return self.recommender.answer(context, options)
+
+    def scenarios(self, context: FarmContext, sets: Sequence[Sequence[str]],
+                  options: Options = Options()) -> ScenarioAnswer:
+        """The outcome of each set of practices on one farm
+        (:func:`recommender.recommend.scenarios.scenarios`)."""
+        return scenarios(self.recommender, context, sets, options)
 
     def recommend_batch(self, farms: Sequence[Mapping], options: Options = Options()) -> list[dict]:
         """Validate and answer each farm on its own, in input order.

@@ -2,221 +2,208 @@
 
 :class:`AnswerTable` holds what the kernel ranked for n farms and computes
 every field of :class:`~recommender.recommend.answer.Answer` as arrays, once
-for all farms. The service reads one farm's typed answer from it
-(:meth:`AnswerTable.answer`); batch scoring reads the same fields as flat
-columns (:meth:`AnswerTable.recommendation_columns`,
-:meth:`AnswerTable.farm_columns`), named by
-:func:`~recommender.recommend.answer.flat_columns`. Both compute the derived
-fields with :func:`gain_fields` and the rationale with
-:mod:`recommender.recommend.explain`; the tests check that the flat columns
-are the typed answers flattened.
+for all farms: :meth:`~AnswerTable.outcomes` gives the fields a
+recommendation and a bundle share (:class:`~recommender.recommend.answer.Outcome`),
+for any set of gains. Batch scoring reads them as flat columns
+(:meth:`~AnswerTable.recommendation_columns`, :meth:`~AnswerTable.farm_columns`,
+named by ``recommender.recommend.flat``); the service reads one farm's typed
+answer (:meth:`~AnswerTable.answer`), the same fields nested, with their
+trajectories.
 """
 
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 
-from recommender.inputs.farm import ContextKey
-from recommender.knowledge import COBENEFITS, load_knowledge_base
+from recommender.knowledge import COBENEFITS
 from recommender.model.candidates import Candidates
-from recommender.recommend.answer import Answer, Baseline, Bundle, ModelStamp, Recommendation, flat_columns
+from recommender.recommend.answer import Answer, ModelStamp
 from recommender.recommend.explain import rationale, tier1_drivers
-from recommender.recommend.kernel import Ranking
+from recommender.recommend.kernel import Ranking, Sets
 from recommender.recommend.options import Options
+from recommender.recommend.practice_details import Farms, SetClimate, practice_details, static_fields
+from recommender.recommend.trajectories import horizon_years, trajectory
+from recommender.science.field_range import field_range
 from recommender.science.tier1 import Tier1Engine
-from recommender.vocabulary import Family
-
-
-@dataclass(frozen=True)
-class PracticeDetails:
-    """What an answer says of each practice, by catalogue code."""
-
-    ids: list[str]
-    names: list[str]
-    families: list[Family]
-    years_to_saturation: np.ndarray
-    cobenefits: list[dict[str, int]]
-    costs: list[tuple[str, float, float]]
-    caveats: list[tuple[str, ...]]
-
-
-@lru_cache(maxsize=1)
-def practice_details() -> PracticeDetails:
-    practices = list(load_knowledge_base().practices.values())
-    return PracticeDetails(
-        ids=[p.id for p in practices], names=[p.name for p in practices],
-        families=[p.family for p in practices],
-        years_to_saturation=np.array([p.years_to_saturation for p in practices], dtype=float),
-        cobenefits=[dict(p.cobenefits) for p in practices],
-        costs=[(p.cost.cost_class, p.cost.usd_ha_min, p.cost.usd_ha_max) for p in practices],
-        caveats=[tuple(p.caveats) for p in practices],
-    )
-
-
-def gain_fields(expected: np.ndarray, p10: np.ndarray, p90: np.ndarray, target: np.ndarray,
-                co2_per_c: float) -> dict[str, np.ndarray]:
-    """The gain fields a recommendation and a bundle share, by flat column name."""
-    return {
-        "expected_gain_t_c_ha_yr": expected,
-        "interval_p10_t_c_ha_yr": p10,
-        "interval_p90_t_c_ha_yr": p90,
-        "expected_gain_t_co2e_ha_yr": expected * co2_per_c,
-        "share_of_4p1000_target": expected / target,
-        "meets_4p1000": expected >= target,
-    }
-
-
-@dataclass(frozen=True)
-class Farms:
-    """The farms of a table: ``keys[context]`` is each farm's context, ``stock``
-    its stock (t C/ha, measured where ``measured``, else Tier 1)."""
-
-    keys: list[ContextKey]
-    context: np.ndarray
-    stock: np.ndarray
-    measured: np.ndarray
 
 
 class AnswerTable:
     """Answers of n farms (see the module docstring)."""
 
-    def __init__(self, engine: Tier1Engine, farms: Farms, candidates: Candidates, expected: np.ndarray,
-                 p10: np.ndarray, p90: np.ndarray, ranking: Ranking, options: Options, stamp: ModelStamp):
-        self.engine, self.farms, self.candidates = engine, farms, candidates
-        self.expected, self.p10, self.p90 = expected, p10, p90
-        self.ranking, self.options, self.stamp = ranking, options, stamp
+    def __init__(self, engine: Tier1Engine, farms: Farms, candidates: Candidates, ranking: Ranking,
+                 bundle_climate: SetClimate, options: Options, stamp: ModelStamp):
+        self.engine, self.farms, self.candidates, self.ranking = engine, farms, candidates, ranking
+        self.bundle_climate, self.options, self.stamp = bundle_climate, options, stamp
         self.target = engine.target_fraction * farms.stock
+        self.years = engine.transition_years
 
     def __len__(self) -> int:
         return len(self.farms.stock)
 
-    # -- columns ----------------------------------------------------------------
+    # -- the shared fields ------------------------------------------------------
+    def outcomes(self, farm: np.ndarray, expected: np.ndarray, p10: np.ndarray, p90: np.ndarray,
+                 capped: np.ndarray, removal_share: np.ndarray, n2o: np.ndarray, ch4: np.ndarray,
+                 origin: np.ndarray, origin_reason: np.ndarray) -> dict[str, np.ndarray]:
+        """The :class:`Outcome` fields (but trajectories) of gains on ``farm``, by flat column name."""
+        stock, headroom = self.farms.stock[farm], self.farms.headroom[farm]
+        low, high = field_range(self.engine.kb, expected, p10, p90, stock, headroom)
+        over_horizon = expected * min(self.options.horizon_years, self.years)
+        emissions = n2o + ch4
+        return {
+            "expected_gain_t_c_ha_yr": expected,
+            "interval_p10_t_c_ha_yr": p10,
+            "interval_p90_t_c_ha_yr": p90,
+            "field_range_p10_t_c_ha_yr": low,
+            "field_range_p90_t_c_ha_yr": high,
+            "expected_gain_t_co2e_ha_yr": expected * self.engine.co2_per_c,
+            "share_of_4p1000_target": expected / self.target[farm],
+            "meets_4p1000": expected >= self.target[farm],
+            "years_to_saturation": np.full(len(farm), self.years),
+            "gain_over_horizon_t_c_ha": over_horizon,
+            "soc_at_horizon_t_c_ha": stock + over_horizon,
+            "equilibrium_soc_t_ha": stock + expected * self.years,
+            "capped_by_capacity": capped,
+            "carbon_origin": origin,
+            "carbon_origin_reason": origin_reason,
+            "emissions_t_co2e_ha_yr_n2o": n2o,
+            "emissions_t_co2e_ha_yr_ch4": ch4,
+            "net_climate_t_co2e_ha_yr": removal_share * expected * self.engine.co2_per_c - emissions,
+        }
+
     @cached_property
     def recommendation_columns(self) -> dict[str, np.ndarray]:
         """One entry per listed recommendation (farm by farm, in rank order):
         ``farm`` and every leaf of :class:`Recommendation` by flat column name."""
-        top, ranking = self.ranking.top, self.ranking
-        code = self.candidates.code[top]
-        farm = self.candidates.farm[top]
-        expected = self.expected[top]
+        top, ranking, candidates = self.ranking.top, self.ranking, self.candidates
+        code, farm = candidates.code[top], candidates.farm[top]
         details = practice_details()
-        saturation = details.years_to_saturation[code]
+        expected = ranking.expected[top]
+        capped = ranking.capped[top]
         drivers = self._drivers(farm, code)
-        tier1 = self.candidates.tier1_gain[top]
-        columns = {
+        tier1 = np.minimum(candidates.tier1_gain[top], self.farms.headroom[farm])
+        capacity = self.farms.capacity[farm]
+        return {
             "farm": farm, "rank": ranking.top_rank,
-            "practice_id": np.array(details.ids, dtype=object)[code],
-            "name": np.array(details.names, dtype=object)[code],
-            "family": np.array(details.families, dtype=object)[code],
-            **gain_fields(expected, self.p10[top], self.p90[top], self.target[farm], self.engine.co2_per_c),
-            "gain_over_horizon_t_c_ha": expected * np.minimum(self.options.horizon_years, saturation),
-            "years_to_saturation": saturation,
-            **{f"cobenefits_{name}": np.array([c[name] for c in details.cobenefits])[code] for name in COBENEFITS},
-            "cost_class": np.array([c[0] for c in details.costs], dtype=object)[code],
-            "cost_usd_ha_min": np.array([c[1] for c in details.costs])[code],
-            "cost_usd_ha_max": np.array([c[2] for c in details.costs])[code],
-            "rationale": np.array([rationale(d, e, t) for d, e, t in zip(drivers, expected.tolist(),
-                                                                          tier1.tolist())], dtype=object),
-            "caveats": _objects(details.caveats)[code],
+            "practice_id": details.ids[code], "name": details.names[code], "family": details.families[code],
+            **self.outcomes(farm, expected, ranking.p10[top], ranking.p90[top], capped,
+                            candidates.removal_share[top], candidates.n2o[top], candidates.ch4[top],
+                            details.origins[code], details.origin_reasons[code]),
+            **{f"cobenefits_{name}": details.cobenefits[name][code] for name in COBENEFITS},
+            "cost_class": details.cost_class[code],
+            "cost_usd_ha_min": details.cost_min[code],
+            "cost_usd_ha_max": details.cost_max[code],
+            "rationale": np.array([rationale(d, e, t, c if b else None) for d, e, t, c, b in
+                                   zip(drivers, expected.tolist(), tier1.tolist(), capacity.tolist(),
+                                       capped.tolist())], dtype=object),
+            "caveats": details.caveats[code],
         }
-        return columns
 
     def _drivers(self, farm: np.ndarray, code: np.ndarray) -> np.ndarray:
-        """The Tier 1 drivers of each (farm, practice), computed once per distinct (context, practice)."""
+        """The drivers of each (farm, practice), computed once per distinct (context, practice)."""
         context = self.farms.context[farm]
         ids = practice_details().ids
         _, first, pairs = np.unique(context * len(ids) + code, return_index=True, return_inverse=True)
         found = [tier1_drivers(self.engine, self.farms.keys[context[i]], ids[code[i]]) for i in first]
         return np.array(found, dtype=object)[pairs] if found else np.empty(0, dtype=object)
 
+    def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, np.ndarray]:
+        """One entry per set of practices adopted together: the leaves of :class:`Bundle` by flat name."""
+        share = climate.removal
+        kinds = np.where(share >= 1, "removal", np.where(share <= 0, "transfer", "mixed")).astype(object)
+        reasons = np.array([f"{s:.0%} of the gain taken from the air on this field" for s in share.tolist()],
+                           dtype=object)
+        ids = np.empty(len(sets.ids), dtype=object)
+        ids[:] = sets.ids
+        return {"practice_ids": ids,
+                **self.outcomes(sets.farm, sets.expected, sets.p10, sets.p90, sets.capped, share,
+                                climate.emissions[:, 0], climate.emissions[:, 1], kinds, reasons)}
+
+    @cached_property
+    def bundle_columns(self) -> dict[str, np.ndarray]:
+        """One entry per bundle (``ranking.bundles``), by flat column name."""
+        return self.set_columns(self.ranking.bundles, self.bundle_climate)
+
     @cached_property
     def farm_columns(self) -> dict[str, np.ndarray]:
         """One entry per farm: the leaves of :class:`Baseline` and :class:`Bundle`
         (missing where a farm has no bundle) by flat column name, and
         ``applicable_practices``."""
-        ranking, n = self.ranking, len(self)
+        farms, n = self.farms, len(self)
         columns: dict[str, np.ndarray] = {
-            "baseline_soc_t_ha": self.farms.stock,
-            "baseline_soc_source": np.where(self.farms.measured, "measured", "ipcc_tier1").astype(object),
-            "baseline_soil_class": np.array([k.soil_class for k in self.farms.keys], dtype=object)[self.farms.context],
+            "baseline_soc_t_ha": farms.stock,
+            "baseline_soc_source": np.where(farms.measured, "measured", "ipcc_tier1").astype(object),
+            "baseline_soil_class": np.array([k.soil_class for k in farms.keys], dtype=object)[farms.context],
+            "baseline_capacity_t_c_ha": farms.capacity,
             "baseline_target_4p1000_t_c_ha_yr": self.target,
-            "applicable_practices": ranking.applicable,
+            "applicable_practices": self.ranking.applicable,
         }
-        bundle = gain_fields(ranking.bundle_expected, ranking.bundle_p10, ranking.bundle_p90,
-                             self.target[ranking.bundle_farm], self.engine.co2_per_c)
-        bundle["practice_ids"] = _objects(ranking.bundle_ids)
-        for name, values in bundle.items():
+        for name, values in self.bundle_columns.items():
             spread = np.full(n, None, dtype=object) if values.dtype in (object, bool) else np.full(n, np.nan)
-            spread[ranking.bundle_farm] = values
+            spread[self.ranking.bundles.farm] = values
             columns[f"bundle_{name}"] = spread
         return columns
 
     # -- typed answers ----------------------------------------------------------
     def answer(self, farm: int, farm_id: str | None) -> Answer:
-        """The typed answer of farm ``farm``: the same fields as the columns,
-        computed for its rows alone (the service's one-farm path)."""
+        """The typed answer of farm ``farm``: its rows of the columns, nested, with trajectories."""
         ranking, candidates = self.ranking, self.candidates
         at = np.searchsorted(candidates.farm[ranking.top], [farm, farm + 1])
         top = ranking.top[at[0]:at[1]]
-        code = candidates.code[top]
-        expected = self.expected[top]
-        gains = gain_fields(expected, self.p10[top], self.p90[top], self.target[farm], self.engine.co2_per_c)
-        saturation = practice_details().years_to_saturation[code]
-        over_horizon = (expected * np.minimum(self.options.horizon_years, saturation)).tolist()
-        key = self.farms.keys[self.farms.context[farm]]
-        ids, static = practice_details().ids, _static_fields()
-        recommendations = [
-            {**static[c], "rank": r, **_gain_values(gains, i), "gain_over_horizon_t_c_ha": over_horizon[i],
-             "rationale": rationale(tier1_drivers(self.engine, key, ids[c]), e, t)}
-            for i, (c, r, e, t) in enumerate(zip(code.tolist(), ranking.top_rank[at[0]:at[1]].tolist(),
-                                                 expected.tolist(), candidates.tier1_gain[top].tolist()))
-        ]
+        columns = self._rows(self.recommendation_columns, slice(at[0], at[1]))
+        static = static_fields()
+        years = horizon_years(self.options.horizon_years)
+        stock, headroom = float(self.farms.stock[farm]), float(self.farms.headroom[farm])
+        recommendations = []
+        for row, index in zip(columns, top.tolist()):
+            tier1 = min(float(candidates.tier1_gain[index]), headroom)
+            recommendations.append({**static[int(candidates.code[index])], **_nested(row),
+                                    "trajectories": self._trajectories(stock, row["expected_gain_t_c_ha_yr"], tier1,
+                                                                       years)})
         bundle = None
-        position = int(np.searchsorted(ranking.bundle_farm, farm))
-        if position < len(ranking.bundle_farm) and ranking.bundle_farm[position] == farm:
-            one = slice(position, position + 1)
-            bundle = {"practice_ids": ranking.bundle_ids[position],
-                      **_gain_values(gain_fields(ranking.bundle_expected[one], ranking.bundle_p10[one],
-                                                 ranking.bundle_p90[one], self.target[farm], self.engine.co2_per_c), 0)}
-        baseline = {"soc_t_ha": float(self.farms.stock[farm]),
-                    "soc_source": "measured" if self.farms.measured[farm] else "ipcc_tier1",
-                    "soil_class": key.soil_class, "target_4p1000_t_c_ha_yr": float(self.target[farm])}
-        return Answer.model_validate({"farm_id": farm_id, "baseline": baseline, "recommendations": recommendations,
-                                      "bundle": bundle, "model": self.stamp})
+        position = int(np.searchsorted(ranking.bundles.farm, farm))
+        if position < len(ranking.bundles.farm) and ranking.bundles.farm[position] == farm:
+            bundle = self.set_answers(ranking.bundles, self.bundle_columns, range(position, position + 1))[0]
+        return Answer.model_validate({"farm_id": farm_id, "baseline": self.baseline(farm),
+                                      "recommendations": recommendations, "bundle": bundle, "model": self.stamp})
+
+    def baseline(self, farm: int) -> dict:
+        """The :class:`Baseline` fields of farm ``farm``."""
+        key = self.farms.keys[self.farms.context[farm]]
+        return {"soc_t_ha": float(self.farms.stock[farm]),
+                "soc_source": "measured" if self.farms.measured[farm] else "ipcc_tier1",
+                "soil_class": key.soil_class, "capacity_t_c_ha": float(self.farms.capacity[farm]),
+                "target_4p1000_t_c_ha_yr": float(self.target[farm])}
+
+    def set_answers(self, sets: Sets, columns: dict[str, np.ndarray], positions) -> list[dict]:
+        """The nested fields of sets ``positions`` (of ``set_columns``), with trajectories."""
+        years = horizon_years(self.options.horizon_years)
+        answers = []
+        for position in positions:
+            [row] = self._rows(columns, slice(position, position + 1))
+            farm = int(sets.farm[position])
+            stock, headroom = float(self.farms.stock[farm]), float(self.farms.headroom[farm])
+            tier1 = min(float(sets.tier1[position]), headroom)
+            answers.append({**_nested(row), "practice_ids": list(row["practice_ids"]),
+                            "trajectories": self._trajectories(stock, row["expected_gain_t_c_ha_yr"], tier1, years)})
+        return answers
+
+    def _trajectories(self, stock: float, expected: float, tier1: float, years: np.ndarray) -> list[dict]:
+        return [{"method": "model", "years": years.tolist(),
+                 "soc_t_ha": trajectory(stock, expected, self.years, years).tolist()},
+                {"method": "ipcc_tier1", "years": years.tolist(),
+                 "soc_t_ha": trajectory(stock, tier1, self.years, years).tolist()}]
+
+    @staticmethod
+    def _rows(columns: dict[str, np.ndarray], rows: slice) -> list[dict]:
+        """Rows of ``columns`` as dicts of plain Python values."""
+        cells = {name: values[rows].tolist() for name, values in columns.items() if name != "farm"}
+        return [dict(zip(cells, values)) for values in zip(*cells.values())]
 
 
-def _gain_values(gains: dict[str, np.ndarray], i: int) -> dict:
-    """Row ``i`` of :func:`gain_fields` as the answer's gain fields."""
-    return {"expected_gain_t_c_ha_yr": float(gains["expected_gain_t_c_ha_yr"][i]),
-            "interval_t_c_ha_yr": [float(gains["interval_p10_t_c_ha_yr"][i]),
-                                   float(gains["interval_p90_t_c_ha_yr"][i])],
-            "expected_gain_t_co2e_ha_yr": float(gains["expected_gain_t_co2e_ha_yr"][i]),
-            "share_of_4p1000_target": float(gains["share_of_4p1000_target"][i]),
-            "meets_4p1000": bool(gains["meets_4p1000"][i])}
-
-
-@lru_cache(maxsize=1)
-def _static_fields() -> list[dict]:
-    """The fields of a recommendation that depend on the practice alone, by code."""
-    details = practice_details()
-    return [{"practice_id": details.ids[c], "name": details.names[c], "family": details.families[c],
-             "years_to_saturation": float(details.years_to_saturation[c]), "cobenefits": details.cobenefits[c],
-             "cost": {"class": details.costs[c][0], "usd_ha_min": details.costs[c][1],
-                      "usd_ha_max": details.costs[c][2]},
-             "caveats": details.caveats[c]} for c in range(len(details.ids))]
-
-
-def _objects(values: list) -> np.ndarray:
-    """An object array of ``values`` (tuples stay single cells)."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
-
-
-#: The flat columns (name -> type) of a recommendation, a bundle and a baseline,
-#: as the typed answer defines them, and the path of each in the answer.
-RECOMMENDATION_COLUMNS = {column: kind for _, column, kind in flat_columns(Recommendation)}
-BUNDLE_COLUMNS = {column: kind for _, column, kind in flat_columns(Bundle, "bundle_")}
-BASELINE_COLUMNS = {column: kind for _, column, kind in flat_columns(Baseline, "baseline_")}
-
+def _nested(row: dict) -> dict:
+    """The flat fields of an :class:`Outcome` row nested as the answer shows them."""
+    return {**row,
+            "interval_t_c_ha_yr": [row["interval_p10_t_c_ha_yr"], row["interval_p90_t_c_ha_yr"]],
+            "field_range_t_c_ha_yr": [row["field_range_p10_t_c_ha_yr"], row["field_range_p90_t_c_ha_yr"]],
+            "emissions_t_co2e_ha_yr": {"n2o": row["emissions_t_co2e_ha_yr_n2o"],
+                                       "ch4": row["emissions_t_co2e_ha_yr_ch4"]}}

@@ -1,26 +1,37 @@
-"""The IPCC 2019 Tier 1 carbon engine: the scientific prior of every estimate.
+"""The carbon accounting engine: the scientific prior of every estimate.
 
-For a field, SOC = SOC_REF x F_LU x F_MG x F_I (Vol. 4 Ch. 2 Eq. 2.25) and a
-change of state moves the stock to its new equilibrium over D = 20 years.
-Writing the current stock S (measured, or the Tier 1 estimate
-SOC_REF x F_current) the annual gain of adopting practices is::
+One footing for every practice: a practice changes the field's *equilibrium*
+stock relative to the field's own stock. For a field, IPCC 2019 Tier 1 gives
+SOC = SOC_REF x F_LU x F_MG x F_I (Vol. 4 Ch. 2 Eq. 2.25); practices the
+tables do not cover multiply it by a published relative effect
+(``relative_effects.csv``: agroforestry, hedgerows). Writing F for that
+product and S for the field's current stock (measured, or the estimate
+SOC_REF x F_current), adopting practices moves the stock to
+``S x F_new / F_current``, linearly over the IPCC transition time D = 20 yr::
 
-    gain = S x (F_new / F_current - 1) / D  +  sum of published rates
+    gain = S x (F_new / F_current - 1) / D   [t C/ha/yr, for D years]
 
 which is exactly SOC_REF x (F_new - F_current) / D when S is the Tier 1
-estimate. Published rates cover what Tier 1 does not (cover crops, trees,
-biochar, ...). Intervals are the 10th-90th percentiles of Monte Carlo draws of
-every factor, reference stock and rate (``recommender.uncertainty``).
+estimate. Biochar alone is not a change of equilibrium: it follows the IPCC
+2019 Appendix 4 method (``recommender.science.biochar``), a rate for the years
+of a declared application. Nothing is credited beyond the transition: after D
+years the stock stays at its new equilibrium. Gains stop at the soil's
+capacity (``recommender.science.capacity``), applied where answers are made.
+
+Uncertainty comes from Monte Carlo draws of every factor, reference stock,
+relative effect and biochar figure (``recommender.science.uncertainty``).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import numpy as np
 
-from recommender.inputs.farm import ContextKey, FarmContext
+from recommender.inputs.farm import ContextKey
 from recommender.knowledge import KnowledgeBase, load_knowledge_base
+from recommender.science.capacity import capacity_t_c_ha
+from recommender.science.emissions import ch4_t_co2e, n2o_t_co2e
 from recommender.science.state import State, apply_practices, baseline_state
 from recommender.science.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, make_draws
 from recommender.vocabulary import Degradation, LandUse
@@ -29,53 +40,29 @@ QUANTILES = (10, 90)
 
 
 @dataclass(frozen=True)
-class Gain:
-    """Expected soil-carbon gain of adopting one practice or a bundle."""
-
-    practice_ids: tuple[str, ...]
-    gain_t_c_ha_yr: float
-    interval_t_c_ha_yr: tuple[float, float]
-    gain_t_co2e_ha_yr: float
-    gain_over_horizon_t_c_ha: float
-    horizon_years: float
-    share_of_target: float
-    years_to_saturation: float
-    tier1_factor_part_t_c_ha_yr: float
-    published_rate_part_t_c_ha_yr: float
-
-
-@dataclass(frozen=True)
 class ContextChanges:
-    """Central Tier 1 change of adopting each applicable practice of a context.
+    """What adopting each applicable practice of a context does (central values).
 
     The gain of practice ``i`` on a field of stock S is
-    ``S x relative[i] + rate[i]`` t C/ha/yr (S: measured, or ``tier1_stock``).
+    ``S x relative[i] + rate[i]`` t C/ha/yr for ``transition_years``;
+    ``n2o``, ``ch4`` are the extra emissions it causes (t CO2e/ha/yr) and
+    ``removal_share`` the share of its gain taken from the air on the field.
+    ``capacity`` is the soil's SOC ceiling (t C/ha).
     """
 
     practice_ids: tuple[str, ...]
     relative: np.ndarray
     rate: np.ndarray
+    n2o: np.ndarray
+    ch4: np.ndarray
+    removal_share: np.ndarray
     tier1_stock: float
+    capacity: float
     state: State
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Everything Tier 1 says about one field."""
-
-    context: FarmContext
-    soil_class: str
-    state: State
-    stock_t_c_ha: float
-    stock_measured: bool
-    stock_interval_t_c_ha: tuple[float, float]
-    target_t_c_ha_yr: float
-    gains: tuple[Gain, ...]
-    excluded: dict[str, str]
 
 
 class Tier1Engine:
-    """IPCC 2019 Tier 1 engine with Monte Carlo uncertainty.
+    """The carbon accounting (IPCC 2019 Tier 1 and the relative effects) with Monte Carlo uncertainty.
 
     Parameters
     ----------
@@ -90,7 +77,7 @@ class Tier1Engine:
     ):
         self.kb = kb or load_knowledge_base()
         self.draws = make_draws(self.kb, n_draws, seed)
-        self.transition_years = self.kb.method["transition_years"]
+        self.transition_years = float(self.kb.method["transition_years"])
         self.target_fraction = self.kb.method["target_fraction_per_year"]
         self.co2_per_c = self.kb.method["co2_per_c"]
         self.region = dict(self.kb.climate_zones["factor_region"])
@@ -98,6 +85,7 @@ class Tier1Engine:
         self.screen = lru_cache(maxsize=8192)(self._screen)
         self.tier1_stock = lru_cache(maxsize=8192)(self._tier1_stock)
         self.changes = lru_cache(maxsize=8192)(self._changes)
+        self.emissions = lru_cache(maxsize=65536)(self._emissions)
         self._central_change = lru_cache(maxsize=65536)(self._central_change_of_state)
         # The baseline depends on land use and degradation only; the table
         # look-ups behind it are slow next to everything else per context.
@@ -105,7 +93,7 @@ class Tier1Engine:
 
     # -- states and applicability -------------------------------------------
     def _current_state(self, key: ContextKey) -> State:
-        """The Tier 1 state of the field now: baseline + current practices."""
+        """The state of the field now: baseline + current practices."""
         state = self._baseline(LandUse(key.land_use), Degradation(key.degradation))
         return apply_practices(state, (self.kb.practices[p] for p in key.current_practices))
 
@@ -127,11 +115,10 @@ class Tier1Engine:
             elif key.degradation not in practice.degradation:
                 levels = sorted(d.value for d in practice.degradation)
                 excluded[practice.id] = f"applies to degradation {levels}, not '{key.degradation}'"
-            elif practice.rate is None and apply_practices(current, [practice]) == current:
-                excluded[practice.id] = (
-                    "no change under Tier 1: the field is already at "
-                    + ", ".join(f"{k}={getattr(current, k)}" for k in practice.sets)
-                )
+            elif not practice.biochar and _same_equilibrium(apply_practices(current, [practice]), current):
+                excluded[practice.id] = ("no change: the field already has what it brings "
+                                         f"(input level {current.input})" if current.input else
+                                         "no change: the field is already at the level it sets")
             else:
                 applicable.append(practice.id)
         return tuple(applicable), excluded
@@ -139,11 +126,12 @@ class Tier1Engine:
     # -- numbers ------------------------------------------------------------
     def _factor_product(self, state: State, region: str, rows=slice(None)) -> tuple[float, np.ndarray]:
         index = [self.draws.factor_index[(*key, region)] for key in state.factor_keys()]
+        index += [self.draws.factor_index[("effect", effect)] for effect in sorted(state.effects)]
         central = float(np.prod(self.draws.factor_central[index]))
         return central, self.draws.factor_draws[rows][:, index].prod(axis=1)
 
     def _tier1_stock(self, key: ContextKey) -> tuple[float, np.ndarray]:
-        """Tier 1 stock estimate SOC_REF x F_current: central value and draws."""
+        """Stock estimate SOC_REF x F_current: central value and draws."""
         region = self.region[key.climate_zone]
         i = self.draws.stock_index[(key.climate_zone, key.soil_class)]
         factor, factor_draws = self._factor_product(self.current_state(key), region)
@@ -162,7 +150,7 @@ class Tier1Engine:
         return (after / before - 1) / years, (after_draws / before_draws - 1) / years
 
     def rate(self, practice_ids: Iterable[str], rows=slice(None)) -> tuple[float, np.ndarray]:
-        """Sum of the published rates of ``practice_ids``: central value and draws."""
+        """The biochar carbon of ``practice_ids``, t C/ha/yr: central value and draws."""
         index = [self.draws.rate_index[p] for p in practice_ids if p in self.draws.rate_index]
         return (
             float(self.draws.rate_central[index].sum()),
@@ -170,10 +158,11 @@ class Tier1Engine:
         )
 
     def gain_draws(
-        self, key: ContextKey, practice_ids: Sequence[str], stock: float | None, rows=slice(None)
+        self, key: ContextKey, practice_ids: Iterable[str], stock: float | None, rows=slice(None)
     ) -> tuple[float, float, float, np.ndarray]:
-        """Central stock, factor part, rate part and Monte Carlo draws of the gain
+        """Central stock, relative part, biochar part and Monte Carlo draws of the gain
         (all draws, or those selected by ``rows``)."""
+        practice_ids = tuple(practice_ids)
         tier1_stock, tier1_stock_draws = self.tier1_stock(key)
         stock_central = tier1_stock if stock is None else stock
         stock_draws = tier1_stock_draws[rows] if stock is None else stock
@@ -182,62 +171,10 @@ class Tier1Engine:
         draws = stock_draws * relative_draws + rate_draws
         return float(stock_central), float(stock_central * relative), rate, draws
 
-    def gain(
-        self, key: ContextKey, practice_ids: Sequence[str], stock: float | None, horizon_years: float
-    ) -> Gain:
-        """Gain of adopting ``practice_ids`` together (factors multiply, rates add)."""
-        stock_central, factor_part, rate, draws = self.gain_draws(key, practice_ids, stock)
-        central = factor_part + rate
-        low, high = (float(q) for q in np.percentile(draws, QUANTILES))
-        practices = [self.kb.practices[p] for p in practice_ids]
-        horizon = factor_part * min(horizon_years, self.transition_years) + sum(
-            p.rate.mean * min(horizon_years, p.years_to_saturation) for p in practices if p.rate
-        )
-        return Gain(
-            practice_ids=tuple(practice_ids),
-            gain_t_c_ha_yr=float(central),
-            # The central estimate is the tables' own figure; a skewed draw
-            # distribution must not leave it outside its interval.
-            interval_t_c_ha_yr=(min(low, central), max(high, central)),
-            gain_t_co2e_ha_yr=central * self.co2_per_c,
-            gain_over_horizon_t_c_ha=horizon,
-            horizon_years=horizon_years,
-            share_of_target=central / (self.target_fraction * stock_central),
-            years_to_saturation=max(p.years_to_saturation for p in practices),
-            tier1_factor_part_t_c_ha_yr=factor_part,
-            published_rate_part_t_c_ha_yr=rate,
-        )
-
-    def assess(self, context: FarmContext, horizon_years: float | None = None) -> Assessment:
-        """Stock, 4 per 1000 target and the gain of every applicable practice."""
-        horizon_years = horizon_years or self.transition_years
-        key = context.key
-        applicable, excluded = self.screen(key)
-        stock, stock_draws = self.tier1_stock(key)
-        measured = context.soc_t_ha is not None
-        if context.soc_t_ha is not None:
-            stock, interval = context.soc_t_ha, (context.soc_t_ha, context.soc_t_ha)
-        else:
-            low, high = np.percentile(stock_draws, QUANTILES)
-            interval = (float(low), float(high))
-        return Assessment(
-            context=context,
-            soil_class=key.soil_class,
-            state=self.current_state(key),
-            stock_t_c_ha=float(stock),
-            stock_measured=measured,
-            stock_interval_t_c_ha=interval,
-            target_t_c_ha_yr=self.target_fraction * float(stock),
-            gains=tuple(
-                self.gain(key, (pid,), context.soc_t_ha, horizon_years) for pid in applicable
-            ),
-            excluded=dict(excluded),
-        )
-
     # -- many farms at once -------------------------------------------------
     def central_change(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
-        """Central ``(F_new / F_current - 1) / D`` and summed published rate of
-        adopting ``practice_ids`` (no Monte Carlo draws)."""
+        """Central ``(F_new / F_current - 1) / D`` and biochar rate of adopting
+        ``practice_ids`` together (no Monte Carlo draws)."""
         return self._central_change(self.current_state(key), self.region[key.climate_zone], practice_ids)
 
     def _central_change_of_state(self, current: State, region: str,
@@ -246,14 +183,41 @@ class Tier1Engine:
         central = slice(0, 0)
         return self._state_change(current, region, practice_ids, central)[0], self.rate(practice_ids, central)[0]
 
-    def _changes(self, key: ContextKey) -> "ContextChanges":
+    def _emissions(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
+        """Extra N2O and CH4 (t CO2e/ha/yr) of adopting ``practice_ids`` together
+        (``emissions`` is the cached call)."""
+        paddy = key.land_use == LandUse.PADDY_RICE.value
+        n2o = n2o_t_co2e(self.kb, practice_ids, key.climate_zone, paddy)
+        ch4 = ch4_t_co2e(self.kb, practice_ids, key.current_practices) if paddy else 0.0
+        return n2o, ch4
+
+    def capacity(self, key: ContextKey) -> float:
+        """The soil's SOC ceiling, t C/ha (``recommender.science.capacity``)."""
+        return capacity_t_c_ha(self.kb, key.soil_texture, key.soil_class, key.climate_zone)
+
+    def removal_share(self, practice_ids: Iterable[str]) -> np.ndarray:
+        """Each practice's share of its gain that is a removal from the air."""
+        return np.array([self.kb.practices[p].origin.removal_share for p in practice_ids], dtype=float)
+
+    def _changes(self, key: ContextKey) -> ContextChanges:
         """What adopting each applicable practice does here (``changes`` is the cached call)."""
         applicable, _ = self.screen(key)
         pairs = [self.central_change(key, (pid,)) for pid in applicable]
+        emissions = [self.emissions(key, (pid,)) for pid in applicable]
         return ContextChanges(
             practice_ids=applicable,
             relative=np.array([relative for relative, _ in pairs], dtype=float),
             rate=np.array([rate for _, rate in pairs], dtype=float),
+            n2o=np.array([n2o for n2o, _ in emissions], dtype=float),
+            ch4=np.array([ch4 for _, ch4 in emissions], dtype=float),
+            removal_share=self.removal_share(applicable),
             tier1_stock=float(self.tier1_stock(key)[0]),
+            capacity=self.capacity(key),
             state=self.current_state(key),
         )
+
+
+def _same_equilibrium(new: State, current: State) -> bool:
+    """Whether two states have the same factors (a floor already reached, a
+    step already taken or a level already set change nothing)."""
+    return (new.land_use, new.factor_keys(), new.effects) == (current.land_use, current.factor_keys(), current.effects)

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from recommender.knowledge import load_knowledge_base
 
 
@@ -72,3 +74,25 @@ def test_docs_work_offline(server):
     for asset in assets:
         assert server.get(asset).status_code == 200, asset
     assert "openapi.json" in page.text and server.get("/openapi.json").status_code == 200
+
+
+def test_scenarios_answer_in_order_and_refuse_conflicts_in_place(server, farm):
+    sets = [["cover_crops", "legume_rotation"], ["manure", "set_aside"], ["biochar"]]
+    response = server.post("/v1/scenarios", json={**farm, "scenarios": sets, "horizon_years": 10})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["farm_id"] == farm["farm_id"] and answer["baseline"]["capacity_t_c_ha"] > 0
+    assert [s["practice_ids"] for s in answer["scenarios"]] == sets
+    assert [s["status"] for s in answer["scenarios"]] == ["ok", "invalid", "ok"]
+    assert "conflict" in answer["scenarios"][1]["errors"][0]["problem"]
+    biochar = answer["scenarios"][2]["outcome"]
+    assert biochar["carbon_origin"] == "transfer"
+    path = biochar["trajectories"][0]
+    assert path["method"] == "model" and path["years"][-1] == 10
+    assert biochar["gain_over_horizon_t_c_ha"] == pytest.approx(path["soc_t_ha"][-1] - path["soc_t_ha"][0])
+
+
+def test_more_than_ten_scenarios_is_a_422_naming_the_field(server, farm):
+    response = server.post("/v1/scenarios", json={**farm, "scenarios": [["cover_crops"]] * 11})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "scenarios"

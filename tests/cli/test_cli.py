@@ -41,3 +41,20 @@ def test_assess_bad_farm_names_the_field(tmp_path):
     result = CliRunner().invoke(main, ["assess", "--farm", str(farm)])
     assert result.exit_code == 2
     assert "climate_zone" in result.output and "tropical_montane" in result.output
+
+
+def test_assess_scenarios_answer_as_the_api_does(tmp_path, small_registry):
+    farm = tmp_path / "farm.json"
+    farm.write_text(json.dumps({"farm_id": "f1", "climate_zone": "warm_temperate_moist", "soil_texture": "silt_loam",
+                                "land_use": "cropland", "current_practices": ["reduced_tillage"]}))
+    common = ["assess", "--farm", str(farm), "--models-dir", str(small_registry.root),
+              "--scenario", "cover_crops,legume_rotation", "--scenario", "no_till"]
+    table = CliRunner().invoke(main, common)
+    assert table.exit_code == 0, table.output
+    assert "cover_crops + legume_rotation" in table.output and "Refused:" in table.output
+    assert "no_till: 'no_till' cannot be adopted here" in table.output
+    answer = json.loads(CliRunner().invoke(main, [*common, "--format", "json"]).output)
+    assert [s["status"] for s in answer["scenarios"]] == ["ok", "invalid"]
+    assert answer["scenarios"][0]["practice_ids"] == ["cover_crops", "legume_rotation"]
+    too_many = CliRunner().invoke(main, ["assess", "--farm", str(farm)] + ["--scenario", "biochar"] * 11)
+    assert too_many.exit_code == 2 and "at most 10" in too_many.output

@@ -72,7 +72,7 @@ def test_train_with_observations_compares_with_the_model_in_service(tmp_path, ob
 def test_promotion_refused_by_the_rule_unless_forced(tmp_path, monkeypatch):
     assert invoke("train", "--promote", "--models-dir", tmp_path).exit_code == 0
     first = ModelRegistry(tmp_path).in_service_version()
-    monkeypatch.setitem(RULES, "reference", (Rule("mae_vs_engine", -1.0, 0.0, "an impossible bar"),))
+    monkeypatch.setitem(RULES, "reference", (Rule("mae_vs_engine", 0.0, -1.0, "an impossible bar"),))
     refused = invoke("train", "--promote", "--seed", 1, "--models-dir", tmp_path)
     assert refused.exit_code == train_command.EXIT_NOT_PROMOTED
     assert "not worse" in refused.output and "NO" in refused.output and "Use --force" in refused.output

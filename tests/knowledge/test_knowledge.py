@@ -54,11 +54,23 @@ def test_catalogue_covers_the_initiative(kb):
 def test_every_practice_reference_resolves(kb):
     for practice in kb.practices.values():
         cited = set(practice.sources) | {practice.saturation_source}
-        if practice.rate:
-            cited.add(practice.rate.source)
-            assert practice.rate.low <= practice.rate.mean <= practice.rate.high
         assert cited <= set(kb.sources), practice.id
-        assert 5 <= practice.years_to_saturation <= 100
+        assert practice.years_to_saturation == kb.method["transition_years"]
+        assert practice.effect is None or practice.effect in kb.relative_effects.index
+
+
+def test_every_practice_has_an_origin_and_transfers_are_the_brought_in_ones(kb):
+    kinds = {p.id: p.origin.kind for p in kb.practices.values()}
+    assert {pid for pid, kind in kinds.items() if kind == "transfer"} == {"manure", "compost", "biochar"}
+    assert kinds["mulching"] == "mixed" and 0 < kb.practices["mulching"].origin.removal_share < 1
+
+
+def test_every_accounting_figure_has_a_source_and_estimates_say_so(kb):
+    for name, table in (("relative_effects", kb.relative_effects), ("biochar", kb.biochar),
+                        ("emission_factors", kb.emission_factors), ("practice_inputs", kb.practice_inputs)):
+        assert table["source"].str.strip().ne("").all(), name
+    assert all("estimate" in str(note) for note in kb.practice_inputs["note"]), "every dose is an estimate"
+    assert "estimate" in kb.biochar.at["application_t_dm_ha_yr", "source"]
 
 
 def _copy_data(tmp_path: Path, monkeypatch) -> Path:

@@ -3,35 +3,40 @@
 from recommender.knowledge import load_knowledge_base
 
 
-def score(objective: str, expected: float, p10: float, practice_id: str, farm_best: float) -> float:
-    practice = load_knowledge_base().practices[practice_id]
+def score(objective: str, row: dict, farm_best: float) -> float:
+    practice = load_knowledge_base().practices[row["practice_id"]]
     middle_cost = (practice.cost.usd_ha_min + practice.cost.usd_ha_max) / 2
     if objective == "carbon":
-        return expected
+        return row["expected"]
     if objective == "robust":
-        return p10
+        return row["p10"]
     if objective == "cost":
-        return expected / max(middle_cost, 1.0)
-    return 0.5 * expected / max(farm_best, 1e-9) + 0.5 * sum(practice.cobenefits.values()) / 12
+        return row["expected"] / max(middle_cost, 1.0)
+    if objective == "net_climate":
+        return practice.origin.removal_share * row["expected"] * 44 / 12 - row["emissions"]
+    return 0.5 * row["expected"] / max(farm_best, 1e-9) + 0.5 * sum(practice.cobenefits.values()) / 12
 
 
 def ranked(objective: str, rows: list[dict]) -> list[dict]:
-    """``rows`` (practice_id, expected, p10) best first; ties by practice id."""
+    """``rows`` (practice_id, expected, p10, emissions) best first; ties by practice id."""
     best = max((r["expected"] for r in rows), default=0.0)
-    return sorted(rows, key=lambda r: (-score(objective, r["expected"], r["p10"], r["practice_id"], best),
-                                       r["practice_id"]))
+    return sorted(rows, key=lambda r: (-score(objective, r, best), r["practice_id"]))
 
 
 def excludes(first: str, later: str) -> bool:
-    """Whether ``later`` may not join a bundle holding ``first``."""
+    """Whether ``later`` may not join a bundle holding ``first``: they conflict,
+    or ``later`` brings nothing ``first`` does not (same input step, floor or
+    levels reached, same relative effect; biochar always adds)."""
     practices = load_knowledge_base().practices
     a, b = practices[first], practices[later]
     if later in a.conflicts_with:
         return True
-    if b.rate is not None or not b.sets or a is b:
+    if a is b or b.biochar or (b.effect and b.effect != a.effect) or (b.input_step and b.input_step != a.input_step):
         return False
-    order = {"input": ("low", "medium", "high_without_manure", "high_with_manure"),
-             "grassland_input": ("medium", "high"),
+    levels = ("low", "medium", "high_without_manure", "high_with_manure")
+    if b.input_floor and not (a.input_floor and levels.index(a.input_floor) >= levels.index(b.input_floor)):
+        return False
+    order = {"grassland_input": ("medium", "high"),
              "grassland_management": ("severely_degraded", "moderately_degraded", "nominally_managed", "improved")}
     for dimension, level in b.sets.items():
         reached = a.sets.get(dimension)

@@ -64,10 +64,11 @@ def test_equals_a_loop_over_farms(recommender, engine, objective, bundle_size):
     listed = {f: [] for f in range(len(farms))}
     for index, rank in zip(ranking.top, ranking.top_rank):
         listed[candidates.farm[index]].append((rank, index))
-    bundles = dict(zip(ranking.bundle_farm.tolist(), ranking.bundle_ids))
+    bundles = dict(zip(ranking.bundles.farm.tolist(), ranking.bundles.ids))
     for f, farm in enumerate(farms):
-        rows = [{"practice_id": candidates.features.categories["practice_id"][i], "expected": table.expected[i],
-                 "p10": table.p10[i]} for i in range(candidates.start[f], candidates.start[f + 1])]
+        rows = [{"practice_id": candidates.features.categories["practice_id"][i], "expected": ranking.expected[i],
+                 "p10": ranking.p10[i], "emissions": candidates.n2o[i] + candidates.ch4[i]}
+                for i in range(candidates.start[f], candidates.start[f + 1])]
         expected_order = [r["practice_id"] for r in oracle_ranked(objective, rows)]
         got = [candidates.features.categories["practice_id"][i] for _, i in sorted(listed[f])]
         assert got == expected_order, farm
@@ -75,16 +76,29 @@ def test_equals_a_loop_over_farms(recommender, engine, objective, bundle_size):
         assert list(bundles.get(f, ())) == want_bundle, farm
 
 
-def test_bundle_gain_is_the_combined_tier1_gain_plus_each_members_correction(recommender, engine):
-    farms = random_farms(60, seed=9)
+def test_bundle_gain_is_the_combined_gain_capped_by_its_members_and_the_capacity(recommender, engine):
+    farms = random_farms(80, seed=9)
     table = table_of(recommender, farms, Options(bundle_size=3))
     candidates, ranking = table.candidates, table.ranking
-    for i, f in enumerate(ranking.bundle_farm):
-        members = ranking.bundle_member[ranking.bundle_start[i]:ranking.bundle_start[i + 1]]
-        relative, rate = engine.central_change(farms[f].key, ranking.bundle_ids[i])
-        correction = sum(table.expected[m] - candidates.tier1_gain[m] for m in members)
-        assert ranking.bundle_expected[i] == pytest.approx(candidates.farm_stock[f] * relative + rate + correction)
-        assert ranking.bundle_p10[i] <= ranking.bundle_expected[i] <= ranking.bundle_p90[i]
+    bundles = ranking.bundles
+    for i, f in enumerate(bundles.farm):
+        members = bundles.member[bundles.start[i]:bundles.start[i + 1]]
+        relative, rate = engine.central_change(farms[f].key, bundles.ids[i])
+        correction = sum(ranking.expected[m] - candidates.tier1_gain[m] for m in members)
+        combined = candidates.farm_stock[f] * relative + rate + correction
+        members_sum = sum(ranking.expected[m] for m in members)
+        headroom = table.farms.headroom[f]
+        assert bundles.expected[i] == pytest.approx(min(combined, members_sum, headroom))
+        assert bundles.expected[i] <= members_sum + 1e-12  # never more than the sum of its members
+        assert bundles.p10[i] <= bundles.expected[i] <= bundles.p90[i] <= headroom + 1e-12
+
+
+def test_no_gain_goes_beyond_capacity(recommender):
+    farms = random_farms(150, seed=11)
+    table = table_of(recommender, farms, Options(bundle_size=6, top_k=30))
+    headroom = table.farms.headroom[table.candidates.farm]
+    assert (table.ranking.expected <= headroom + 1e-12).all() and (table.ranking.p90 <= headroom + 1e-12).all()
+    assert table.ranking.capped.any()  # some farms start near their ceiling
 
 
 def test_many_farms_equal_one_at_a_time(recommender):
@@ -98,7 +112,7 @@ def test_many_farms_equal_one_at_a_time(recommender):
 def test_bundles_are_compatible(recommender, kb):
     farms = random_farms(100, seed=4)
     for size in (2, 5):
-        for ids in table_of(recommender, farms, Options(bundle_size=size)).ranking.bundle_ids:
+        for ids in table_of(recommender, farms, Options(bundle_size=size)).ranking.bundles.ids:
             assert 1 <= len(ids) <= size
             for a, b in itertools.combinations(ids, 2):
                 assert b not in kb.practices[a].conflicts_with
@@ -109,9 +123,9 @@ def test_conflicts_are_symmetric_and_manure_excludes_compost():
     code = {pid: i for i, pid in enumerate(arrays.ids)}
     conflicts = arrays.excludes & arrays.excludes.T
     assert not conflicts.diagonal().any()
-    # Manure and compost both set IPCC "high input with manure": one is enough.
+    # Manure and compost take the same amendment step of the IPCC input level: a bundle takes one.
     assert arrays.excludes[code["manure"], code["compost"]] and arrays.excludes[code["compost"], code["manure"]]
-    # A practice with a rate of its own always adds it.
+    # Cover crops take the residue step, manure the amendment step: both count.
     assert not arrays.excludes[code["manure"], code["cover_crops"]]
 
 

@@ -8,10 +8,10 @@ from test_kernel import random_farms, table_of
 
 from recommender.inputs.farm import FarmContext
 from recommender.model.onnx import OnnxGainModel
-from recommender.recommend.answer import Answer, ModelStamp, Recommendation, flat_columns
+from recommender.recommend.answer import Answer, ModelStamp, Recommendation
+from recommender.recommend.flat import RECOMMENDATION_COLUMNS, flat_columns
 from recommender.recommend.options import Options
 from recommender.recommend.recommender import Recommender
-from recommender.recommend.table import RECOMMENDATION_COLUMNS
 
 FARM = FarmContext(farm_id="demo-001", climate_zone="warm_temperate_moist", soil_texture="silt_loam",
                    land_use="cropland", current_practices=["reduced_tillage"], area_ha=12.5)
@@ -33,7 +33,7 @@ def test_answer_shape_and_invariants(recommender):
         assert r.practice_id not in FARM.current_practices
         assert r.meets_4p1000 == (r.share_of_4p1000_target >= 1)
         assert r.expected_gain_t_co2e_ha_yr == pytest.approx(r.expected_gain_t_c_ha_yr * 44 / 12)
-        assert "Tier 1 prior" in r.rationale
+        assert "Accounting prior" in r.rationale
     assert "no_till" not in answer.bundle.practice_ids and len(answer.bundle.practice_ids) <= 3
 
 

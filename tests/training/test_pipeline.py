@@ -9,7 +9,8 @@ from recommender.inputs.farm import ContextKey
 from recommender.model.candidates import CandidateSource
 from recommender.model.features import CATEGORICAL, NUMERIC
 from recommender.model.reference_set import context_candidates
-from training.duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration, to_horizon
+from recommender.science.assessment import gain
+from training.duration import EXPONENTIAL_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration, to_horizon
 from training.observations import read_observations, validate_observations
 from training.pipeline import (
     TARGET,
@@ -38,7 +39,7 @@ def small_reference(engine):
 
 def test_observation_features_match_engine_candidates(engine):
     observations = validate_observations(synthetic_observations(engine, sites=24)).observations
-    rows = observation_rows(observations, engine, DEFAULT_TAU_YEARS)
+    rows = observation_rows(observations, engine, None)
     contexts = observations.assign(current_practices=observations["current_practices"].map(tuple))
     found = context_candidates(CandidateSource(engine), contexts)
     candidates = found.features.frame().assign(row=found.farm)
@@ -50,12 +51,12 @@ def test_observation_features_match_engine_candidates(engine):
 
 
 def test_combination_takes_the_bundle_gain(engine, example):
-    rows = observation_rows(example, engine, DEFAULT_TAU_YEARS)
+    rows = observation_rows(example, engine, None)
     combined = rows[rows["practice_id"] == "cover_crops;no_till"].iloc[0]
     context = example.iloc[combined.name]
-    key = ContextKey(context.climate_zone, context.soil_class, context.land_use, context.degradation,
-                     tuple(context.current_practices))
-    bundle = engine.gain(key, ("cover_crops", "no_till"), context.soc_t_ha, 20)
+    key = ContextKey(context.climate_zone, context.soil_texture, context.soil_class, context.land_use,
+                     context.degradation, tuple(context.current_practices))
+    bundle = gain(engine, key, ("cover_crops", "no_till"), context.soc_t_ha, 20)
     assert combined["tier1_gain_t_c_ha_yr"] == pytest.approx(bundle.gain_t_c_ha_yr)
     assert combined["tier1_duration_p10"] <= combined["tier1_duration_t_c_ha_yr"] <= combined["tier1_duration_p90"]
 
@@ -64,22 +65,30 @@ def test_tier1_is_duration_aware(engine, example):
     """Tier 1 changes for D = 20 years then stops: over 40 years the mean rate halves."""
     long = example.iloc[[2]].assign(years=40.0)  # no_till, a factor-only practice
     short = example.iloc[[2]].assign(years=10.0)
-    gain_long = observation_rows(long, engine, DEFAULT_TAU_YEARS).iloc[0]
-    gain_short = observation_rows(short, engine, DEFAULT_TAU_YEARS).iloc[0]
+    gain_long = observation_rows(long, engine, None).iloc[0]
+    gain_short = observation_rows(short, engine, None).iloc[0]
     assert gain_short["tier1_duration_t_c_ha_yr"] == pytest.approx(gain_short["tier1_gain_t_c_ha_yr"])
     assert gain_long["tier1_duration_t_c_ha_yr"] == pytest.approx(gain_long["tier1_gain_t_c_ha_yr"] / 2)
 
 
-def test_duration_conversion_round_trips_and_saturates():
+def test_duration_conversion_follows_the_ipcc_path():
+    # Linear for D = 20 years then flat: a rate over t <= 20 years is the yearly
+    # gain itself; over 40 years, 20 years of gain spread over 40: 1.0 x 40 / 20 = 2.0.
     rate, years = np.array([1.0, 1.0, 1.0, 0.5]), np.array([2.0, 20.0, 40.0, np.nan])
-    horizon = to_horizon(rate, years, DEFAULT_TAU_YEARS, 20)
-    assert horizon[1] == pytest.approx(1.0) and horizon[3] == pytest.approx(0.5)  # at the horizon / no duration
-    assert horizon[0] < 1.0 < horizon[2]  # short trials' rates are above the 20-year mean, long ones below
-    np.testing.assert_allclose(to_duration(horizon, years, DEFAULT_TAU_YEARS, 20), rate)
-    weights = duration_weight(years, DEFAULT_TAU_YEARS, 20)
-    assert weights[0] < 0.2 and weights[1] == pytest.approx(1.0) and weights[3] == pytest.approx(1.0)
-    assert DEFAULT_TAU_YEARS == pytest.approx(20 / np.log(20))
-    assert 1 - mean_rate_factor(20, DEFAULT_TAU_YEARS) * 20 == pytest.approx(0.05)  # 95 % reached at D
+    horizon = to_horizon(rate, years, None, 20)
+    np.testing.assert_allclose(horizon, [1.0, 1.0, 2.0, 0.5])
+    np.testing.assert_allclose(to_duration(horizon, years, None, 20), rate)
+    # The error sits on the stock difference: a 2-year trial's rate weighs (2 / 20)^2.
+    np.testing.assert_allclose(duration_weight(years, None, 20), [0.01, 1.0, 1.0, 1.0])
+
+
+def test_exponential_path_for_the_sensitivity_analysis():
+    rate, years = np.array([1.0, 1.0, 1.0]), np.array([2.0, 20.0, 40.0])
+    horizon = to_horizon(rate, years, EXPONENTIAL_TAU_YEARS, 20)
+    assert horizon[1] == pytest.approx(1.0) and horizon[0] < 1.0 < horizon[2]
+    np.testing.assert_allclose(to_duration(horizon, years, EXPONENTIAL_TAU_YEARS, 20), rate)
+    assert EXPONENTIAL_TAU_YEARS == pytest.approx(20 / np.log(20))
+    assert 1 - mean_rate_factor(20, EXPONENTIAL_TAU_YEARS, 20) * 20 == pytest.approx(0.05)  # 95 % reached at D
 
 
 def test_fit_tau_recovers_a_known_time_constant():
@@ -95,7 +104,7 @@ def test_fit_tau_recovers_a_known_time_constant():
 
 def test_weights_give_observations_their_share_and_damp_big_studies():
     rows = pd.DataFrame({"study_id": ["big"] * 4 + ["small"], "years": [20.0] * 5})
-    weights = training_weights(1000, rows, DEFAULT_TAU_YEARS, 20, observation_share=0.25)
+    weights = training_weights(1000, rows, None, 20, observation_share=0.25)
     observed = weights[1000:]
     assert observed.sum() / weights.sum() == pytest.approx(0.25)
     assert observed[:4].sum() == pytest.approx(2 * observed[4])  # sqrt(4) single-row studies, not 4
@@ -126,8 +135,8 @@ def test_fitted_tau_is_used_when_asked(engine, example, small_reference):
     assert trained.tau_years == fit_tau(example["years"], example["delta_soc_t_ha_yr_30cm"], example["practice"],
                                         1 / np.sqrt(example.groupby("study_id")["study_id"].transform("size")))
     assert TARGET in observation_rows(example, engine, trained.tau_years)
-    # Without durations nothing bounds tau: the cited default is used, and rates count as 20-year means.
+    # Without durations nothing bounds tau: the IPCC path is used, and rates count as 20-year means.
     undated = example.assign(years=np.nan)
-    assert fitted_tau(undated) is None and resolve_tau(config, undated) == DEFAULT_TAU_YEARS
-    rows = observation_rows(undated, engine, DEFAULT_TAU_YEARS)
+    assert fitted_tau(undated) is None and resolve_tau(config, undated) is None
+    rows = observation_rows(undated, engine, None)
     np.testing.assert_allclose(rows[TARGET], rows["observed_t_c_ha_yr"])

@@ -199,8 +199,9 @@ def _tier1_stock(contexts: pd.DataFrame, engine: Tier1Engine) -> pd.Series:
     """Tier 1 stock (t C/ha, 0-30 cm) of each context with no improved practice."""
     stocks: dict[ContextKey, float] = {}
     values = []
-    for zone, soil_class, land_use in zip(contexts["climate_zone"], contexts["soil_class"], contexts["land_use"]):
-        key = ContextKey(zone, soil_class, land_use, "none", ())
+    for zone, texture, soil_class, land_use in zip(contexts["climate_zone"], contexts["soil_texture"],
+                                                   contexts["soil_class"], contexts["land_use"]):
+        key = ContextKey(zone, texture, soil_class, land_use, "none", ())
         if key not in stocks:
             stocks[key] = float(engine.tier1_stock(key)[0])
         values.append(stocks[key])
@@ -287,7 +288,8 @@ def convert(source, engine: Tier1Engine | None = None) -> Conversion:
     relative_rows = keep & ~measured
     tier1 = pd.Series(np.nan, index=raw.index)
     if relative_rows.any():
-        contexts = pd.DataFrame({"climate_zone": zone, "soil_class": soil_class, "land_use": land_use})
+        contexts = pd.DataFrame({"climate_zone": zone, "soil_texture": texture, "soil_class": soil_class,
+                                 "land_use": land_use})
         tier1[relative_rows] = _tier1_stock(contexts[relative_rows], engine)
     _first_reason(reason, relative_rows & tier1.isna(), NO_REFERENCE_STOCK)
     keep = reason.isna()

@@ -1,0 +1,83 @@
+"""What an answer says of each practice and farm, as arrays for the answer table."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from recommender.inputs.farm import ContextKey
+from recommender.knowledge import COBENEFITS, load_knowledge_base
+
+
+def _objects(values: list) -> np.ndarray:
+    """An object array of ``values`` (tuples stay single cells)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+@dataclass(frozen=True)
+class PracticeDetails:
+    """Per practice code (catalogue position): the fields an answer shows."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    families: np.ndarray
+    cobenefits: dict[str, np.ndarray]
+    cost_class: np.ndarray
+    cost_min: np.ndarray
+    cost_max: np.ndarray
+    caveats: np.ndarray
+    origins: np.ndarray
+    origin_reasons: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def practice_details() -> PracticeDetails:
+    practices = list(load_knowledge_base().practices.values())
+    return PracticeDetails(
+        ids=_objects([p.id for p in practices]),
+        names=_objects([p.name for p in practices]),
+        families=_objects([p.family for p in practices]),
+        cobenefits={name: np.array([p.cobenefits[name] for p in practices]) for name in COBENEFITS},
+        cost_class=_objects([p.cost.cost_class for p in practices]),
+        cost_min=np.array([p.cost.usd_ha_min for p in practices], dtype=float),
+        cost_max=np.array([p.cost.usd_ha_max for p in practices], dtype=float),
+        caveats=_objects([tuple(p.caveats) for p in practices]),
+        origins=_objects([p.origin.kind for p in practices]),
+        origin_reasons=_objects([p.origin.reason for p in practices]),
+    )
+
+
+@lru_cache(maxsize=1)
+def static_fields() -> list[dict]:
+    """The nested fields of a recommendation that depend on the practice alone, by code."""
+    details = practice_details()
+    return [{"cobenefits": {name: int(details.cobenefits[name][c]) for name in COBENEFITS},
+             "cost": {"class": details.cost_class[c], "usd_ha_min": float(details.cost_min[c]),
+                      "usd_ha_max": float(details.cost_max[c])},
+             "caveats": list(details.caveats[c])} for c in range(len(details.ids))]
+
+
+@dataclass(frozen=True)
+class Farms:
+    """The farms of a table: ``keys[context]`` is each farm's context, ``stock``
+    its stock (t C/ha, measured where ``measured``, else Tier 1), ``capacity``
+    its soil's ceiling (t C/ha) and ``headroom`` the largest yearly gain that
+    stays within it (t C/ha/yr over the transition)."""
+
+    keys: list[ContextKey]
+    context: np.ndarray
+    stock: np.ndarray
+    measured: np.ndarray
+    capacity: np.ndarray
+    headroom: np.ndarray
+
+
+@dataclass(frozen=True)
+class SetClimate:
+    """Per set of practices adopted together: its extra emissions (n x 2: N2O,
+    CH4, t CO2e/ha/yr) and the share of its gain taken from the air."""
+
+    emissions: np.ndarray
+    removal: np.ndarray
