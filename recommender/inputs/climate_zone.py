@@ -216,9 +216,11 @@ def climate_zone_table(
     sites = _decide(mat_c, map_mm, elevation_m, pet_mm, warmest_month_c, frost_days, monthly_temperature_c)
     rule = climate_rule()
     text = [_explain(rule, *row) for row in zip(*sites)]
-    return pd.DataFrame({"climate_zone": sites.zone, "pet_mm": sites.pet, "pet_method": sites.pet_method,
-                         "moist_ratio": sites.ratio, "borderline": sites.borderline, "rule": text},
-                        index=mat_c.index if isinstance(mat_c, pd.Series) else None)
+    # dtype object keeps None for a missing zone or method (pandas would infer strings with NaN).
+    return pd.DataFrame({"climate_zone": pd.Series(sites.zone, dtype=object), "pet_mm": sites.pet,
+                         "pet_method": pd.Series(sites.pet_method, dtype=object), "moist_ratio": sites.ratio,
+                         "borderline": sites.borderline, "rule": text}).set_axis(
+        mat_c.index if isinstance(mat_c, pd.Series) else pd.RangeIndex(len(text)))
 
 
 def _explain(rule: ClimateRule, mat, rain, elevation, frost, warmest, zone, pet, method, ratio, borderline) -> str:
