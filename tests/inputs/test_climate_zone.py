@@ -22,6 +22,9 @@ SASKATOON_MONTHS = [-17.0, -13.0, -5.8, 4.4, 11.5, 16.0, 18.2, 17.3, 11.2, 4.5, 
 #: Rothamsted long-term monthly means of the RothC_Py example input (Coleman,
 #: Prout & Milne 2024), same file (row cool_temperate_moist.tmean_c).
 ROTHAMSTED_MONTHS = [3.73, 3.08, 5.49, 7.4, 10.94, 14.4, 16.28, 16.24, 13.78, 9.51, 6.22, 4.09]
+#: Montpellier-Frejorgues, Meteo-France 1991-2020 as recalled in the same file
+#: (row warm_temperate_dry.tmean_c, marked recalled_unverified; Jan 7 and Jul 24 C checked).
+MONTPELLIER_MONTHS = [7.1, 8.0, 10.9, 13.4, 17.1, 21.2, 24.1, 23.7, 19.8, 15.9, 10.8, 7.8]
 
 
 def zone(*args, **kwargs):
@@ -119,6 +122,8 @@ def test_monthly_temperatures_give_holdridge_pet():
     assert not result["borderline"]  # 0.86 < 0.9
     # Rothamsted: every month above 0 C, biotemperature = mean = 9.263 C; PET 545.9; 700 / 545.9 = 1.28 -> moist
     assert zone(9.5, 700.0, 128.0, monthly_temperature_c=ROTHAMSTED_MONTHS) == "cool_temperate_moist"
+    # Montpellier: every month in 0-30 C, biotemperature 179.8 / 12 = 14.98 C; PET 883.0; 630 / 883 = 0.71 -> dry
+    assert zone(15.0, 630.0, 5.0, monthly_temperature_c=MONTPELLIER_MONTHS) == "warm_temperate_dry"
     # months above 30 C count as 30: 58.93 x 30
     assert holdridge_pet_mm([35.0] * 12) == pytest.approx(58.93 * 30)
 
