@@ -21,7 +21,7 @@ from recommender.science.tier1 import Tier1Engine
 from . import errors
 from .deps import require_api_key
 from .limits import BodySizeLimit
-from .routes import health, model, practices, recommendations, scenarios
+from .routes import climate_zone, health, model, practices, recommendations, scenarios
 from .schemas import ErrorResponse
 from .settings import Settings
 
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None,
     keyed = {"dependencies": [Depends(require_api_key)],
              "responses": {401: {"model": ErrorResponse, "description": "Missing or unknown X-API-Key"}},
              } if settings.api_keys else {}
-    for router in (recommendations.router, scenarios.router, practices.router, model.router):
+    for router in (recommendations.router, scenarios.router, practices.router, model.router, climate_zone.router):
         app.include_router(router, **keyed)
     app.include_router(health.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -17,6 +17,7 @@ COMMANDS = {
     "train": ("train", "Train a model on the reference set plus your observations; evaluate, save, promote."),
     "model": ("models", "List, inspect, verify and promote the models of the registry."),
     "rothc": ("rothc", "Run the RothC soil-carbon model on an input file."),
+    "climate-zone": ("climate_zone", "The IPCC climate zone of a site from its climate normals."),
 }
 
 
@@ -27,7 +28,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return getattr(import_module(f"{__name__}.{COMMANDS[name][0]}"), name)
+        # A dash in the command name is an underscore in the Python name.
+        return getattr(import_module(f"{__name__}.{COMMANDS[name][0]}"), name.replace("-", "_"))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from recommender.inputs.climate_zone import MONTANE_MIN_ELEVATION_M, ipcc_climate_zone
+from recommender.inputs.climate_zone import climate_rule, ipcc_climate_zone
 from recommender.inputs.columns import PRACTICE_SEPARATOR
 from recommender.inputs.farm import ContextKey
 from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
@@ -168,7 +168,8 @@ def _climate(raw: pd.DataFrame, site: pd.Series) -> tuple[pd.Series, pd.Series, 
     # everywhere, and the tropical zones need only MAP and elevation; any MAT
     # stand-in above the threshold takes the same branch of the rule.
     latitude = pd.to_numeric(raw["Latitude"], errors="coerce")
-    lowland = mat.isna() & rain.notna() & (latitude.abs() <= TROPICS_LATITUDE) & (elevation < MONTANE_MIN_ELEVATION_M)
+    montane = climate_rule().montane_min_elevation_m
+    lowland = mat.isna() & rain.notna() & (latitude.abs() <= TROPICS_LATITUDE) & (elevation < montane)
     if lowland.any():
         stand_in = pd.Series(np.where(lowland, np.inf, np.nan), index=raw.index)
         zone = zone.where(~lowland, ipcc_climate_zone(stand_in, rain, elevation))
@@ -268,7 +269,7 @@ def convert(source, engine: Tier1Engine | None = None) -> Conversion:
     site = (raw["StudyID"].astype(str) + "@" + number["Latitude"].round(3).astype(str) + ","
             + number["Longitude"].round(3).astype(str))
     mat, rain, elevation, climate_source, zone = _climate(raw, site)
-    tropical_undecided = zone.isna() & (mat > 18) & rain.notna() & elevation.isna()
+    tropical_undecided = zone.isna() & (mat > climate_rule().tropical_min_mat_c) & rain.notna() & elevation.isna()
     _first_reason(reason, zone.isna() & ~tropical_undecided, NO_CLIMATE)
     _first_reason(reason, tropical_undecided, NO_ELEVATION)
     texture = _texture(raw)
