@@ -58,21 +58,33 @@ def parquet_files(path: Path | str) -> list[Path]:
     return files
 
 
+def parquet_file(path: Path) -> pq.ParquetFile:
+    """An open Parquet file, or :class:`SurveyError` saying why it cannot be read."""
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        raise SurveyError(f"{path}: not a readable Parquet file ({error}); check it was written completely") \
+            from error
+
+
 def survey_columns(path: Path | str) -> list[str]:
     """The column names of a survey (its header, or its first Parquet file's schema)."""
     path = Path(path)
     if survey_format(path) == "parquet":
-        return list(pq.read_schema(parquet_files(path)[0]).names)
+        return list(parquet_file(parquet_files(path)[0]).schema_arrow.names)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        return next(csv.reader(handle), [])
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (UnicodeDecodeError, OSError, csv.Error) as error:
+        raise SurveyError(f"{path}: cannot read the header ({error}); save the file as UTF-8 CSV") from error
 
 
 def survey_rows(path: Path | str) -> int | None:
     """The number of rows of a Parquet survey (from its metadata); None for CSV."""
     if survey_format(path) != "parquet":
         return None
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
+    return sum(parquet_file(f).metadata.num_rows for f in parquet_files(path))
 
 
 def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
@@ -81,7 +93,7 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
     columns = [c for c in survey_columns(path) if c in INPUT_COLUMNS]
     if survey_format(path) == "parquet":
         batches = itertools.chain.from_iterable(
-            pq.ParquetFile(f).iter_batches(batch_size=chunk_size, columns=columns) for f in parquet_files(path))
+            parquet_file(f).iter_batches(batch_size=chunk_size, columns=columns) for f in parquet_files(path))
     else:
         batches = _csv_batches(path, columns)
     first_row = 1
@@ -123,7 +135,15 @@ def _rechunk(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]
 
 
 def to_frame(table: pa.Table) -> pd.DataFrame:
-    """A pandas frame of survey cells, with list-valued practices joined by ``;``."""
+    """A pandas frame of survey cells, with list-valued practices joined by ``;``
+    and binary columns read as UTF-8 text."""
+    for index, column in enumerate(table.schema):
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            try:
+                table = table.set_column(index, column.name, table.column(index).cast(pa.string()))
+            except pa.ArrowInvalid as error:
+                raise SurveyError(f"column '{column.name}' holds bytes that are not UTF-8 text; "
+                                  "store it as a string column") from error
     name = "current_practices"
     if name in table.column_names:
         kind = table.schema.field(name).type

@@ -10,7 +10,8 @@ from training.default import build_default
 from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
 from recommender.batch.scoring import chunk_scorer
 from recommender.batch.validation import SurveyError
-from recommender.batch.writing import FORMATS, destinations
+from recommender.batch.safety import check_destinations, clean_stale_partials
+from recommender.batch.writing import FORMATS, OutputError, destinations
 from recommender.recommend.ranking import OBJECTIVES
 from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
 from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
@@ -32,7 +33,7 @@ from recommender.science.tier1 import Tier1Engine
 @click.option("--horizon", type=click.FloatRange(*HORIZON_YEARS_RANGE), default=Options.horizon_years,
               show_default=True, help="Years over which to sum each gain (saturation applies).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Format of all three outputs [default: from the output's suffix; CSV unless "
+              help="Format of all three outputs [default: each from its own suffix; CSV unless "
                    ".parquet]. The Dask engine writes Parquet.")
 @click.option("--rejects", type=click.Path(path_type=Path),
               help="Rejected rows with their row number and reasons [default: OUTPUT's name + .rejects].")
@@ -66,13 +67,24 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
     4 per 1000 target, co-benefits, cost, rationale, caveats, the farm's
     baseline); the summary one line per farm (best practice, best bundle);
     the rejects file each rejected row's number (first data row = 1) and
-    reasons. The files appear only once the run is complete.
+    reasons. The files appear only once the run is complete; an output never
+    replaces a folder, an input or another output, and temporary files of an
+    earlier interrupted run to the same outputs are removed.
     """
     if scheduler and engine != "dask":
         raise click.BadParameter("a scheduler is only used with --engine dask", param_hint="--scheduler")
     if engine == "dask" and fmt == "csv":
         raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
     where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
+    try:
+        check_destinations(where, [source])
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    removed, kept = clean_stale_partials(where)
+    for path in removed:
+        click.echo(f"removed {path}, a temporary file of an earlier interrupted run", err=True)
+    for path in kept:
+        click.echo(f"note: {path} belongs to a run still going (same outputs?)", err=True)
     options = Options(objective=objective, top_k=top_k, bundle_size=bundle_size, horizon_years=horizon)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -87,7 +99,9 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
         else:
             scorer = chunk_scorer(loaded.model, Tier1Engine(), options, loaded.version)
             counts = score_local(source, where, scorer, chunk_size)
-    except (SurveyError, RegistryError) as error:
+    except (SurveyError, RegistryError, OutputError) as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:  # disk full, folder removed or made read-only during the run
+        raise click.ClickException(f"scoring stopped, no output written: {error}") from error
     click.echo(f"{counts.line()}, model {loaded.version}")
     click.echo(f"output: {where.output}\nsummary: {where.summary}\nrejects: {where.rejects}")
