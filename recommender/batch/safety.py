@@ -12,10 +12,11 @@ and leaves those of a run still going.
 import glob
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from recommender.batch.writing import PARTIAL, Destinations, OutputError, remove
+from recommender.batch.writing import PARTIAL, Destinations, OutputError, existing_folder, remove
 
 #: ``PID-RANDOM`` after the partial marker (older runs wrote ``RANDOM`` alone).
 _PARTIAL_OWNER = re.compile(r"(?:(\d+)-)?[0-9a-f]{8}")
@@ -40,20 +41,23 @@ def check_destinations(where: Destinations, sources: Iterable[Path | str]) -> No
     something else: an existing folder, an input (or a file inside an input
     folder), another output; or that cannot be written (missing or
     read-only folder)."""
-    outputs = [(name, Path(path)) for name, path, _ in where.items()]
+    # The main output first: its problem is the one to tell.
+    outputs = [(name, Path(path)) for name, path, _ in reversed(where.items())]
     for name, path in outputs:
         option = "-o" if name == "output" else f"--{name}"
         if path.is_dir():
-            raise OutputError(f"{option} {path}: is an existing folder; name a new file (or a folder that "
-                              "does not exist yet), outputs never replace a folder")
+            raise existing_folder(option, path)
         for source in map(Path, sources):
             if _same(path, source) or _inside(path, source):
                 raise OutputError(f"{option} {path}: is the input {source}; name another output file")
         folder = path.parent
         if not folder.is_dir():
             raise OutputError(f"{option} {path}: folder {folder} does not exist; create it or name another")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise OutputError(f"{option} {path}: cannot write in folder {folder} (permission denied)")
+        try:  # a probe, not os.access: root ignores permission bits but not a read-only mount
+            tempfile.TemporaryFile(dir=folder).close()
+        except OSError as error:
+            raise OutputError(f"{option} {path}: cannot write in folder {folder} ({error.strerror}); "
+                              "name an output in a folder you can write") from error
     for i, (name, path) in enumerate(outputs):
         for other, other_path in outputs[i + 1:]:
             if _same(path, other_path):

@@ -29,6 +29,16 @@ SUFFIX_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 PARTIAL = ".partial-"
 
 
+class OutputError(ValueError):
+    """An output that would replace or lose something the user did not name as an output."""
+
+
+def existing_folder(option: str, path: Path) -> OutputError:
+    """The refusal of an output that is an existing folder."""
+    return OutputError(f"{option} {path}: is an existing folder; name a new file (or a folder that does not "
+                       "exist yet), outputs never replace a folder")
+
+
 @dataclass(frozen=True)
 class Destinations:
     """The three outputs of a run, each with its format (``csv`` or ``parquet``)."""
@@ -64,6 +74,8 @@ def destinations(output: Path | str, fmt: str | None = None, rejects: Path | str
     ``NAME.summary.EXT`` unless named.
     """
     output = Path(output)
+    if output.is_dir() or output.name in ("", ".."):
+        raise existing_folder("-o", output)
     if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; allowed: {', '.join(FORMATS)}")
     main = fmt or SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
@@ -123,10 +135,6 @@ def write_table(table: pa.Table, path: Path, fmt: str) -> None:
         pq.write_table(table, path)
     else:
         pacsv.write_csv(table, path)
-
-
-class OutputError(ValueError):
-    """An output that would replace or lose something the user did not name as an output."""
 
 
 def move_into_place(temporary: Path, final: Path) -> None:

@@ -1,5 +1,6 @@
 """``recommender recommend``: the ranking the API gives, for one farm file."""
 
+import logging
 from pathlib import Path
 
 import click
@@ -41,6 +42,9 @@ def recommend(farm: Path, fmt: str, objective: str, top_k: int, bundle_size: int
     practices adopted together.
     """
     context = read_farm(farm)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # A model that does not load is told below in one line, not logged as well.
+    logging.getLogger(ModelService.__module__).setLevel(logging.CRITICAL)
     service = ModelService(ModelRegistry(models_dir or default_models_dir()), Tier1Engine(),
                            build=build_default)
     service.refresh()

@@ -75,8 +75,8 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
         raise click.BadParameter("a scheduler is only used with --engine dask", param_hint="--scheduler")
     if engine == "dask" and fmt == "csv":
         raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
-    where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
     try:
+        where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
         check_destinations(where, [source])
     except OutputError as error:
         raise click.ClickException(str(error)) from error
