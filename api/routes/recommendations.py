@@ -9,8 +9,9 @@ from ..schemas import (BatchRequest, BatchResponse, ErrorResponse, Recommendatio
                        RecommendationResponse, ValidationErrorResponse)
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses={
-    400: {"model": ErrorResponse, "description": "The body cannot be decoded (not UTF-8)"},
+    400: {"model": ErrorResponse, "description": "The body is not JSON (the reason and character position)"},
     413: {"model": ErrorResponse, "description": "Request body too large"},
+    415: {"model": ErrorResponse, "description": "Content-Type is not application/json"},
     422: {"model": ValidationErrorResponse, "description": "Invalid input: the field, the problem, "
                                                            "the allowed values"},
     503: {"model": ErrorResponse, "description": "No model loaded yet"},
