@@ -7,15 +7,23 @@ it may also be a list of strings, which is joined the same way here so that
 validation sees one form. Chunks carry the 1-based data-row number of their
 first row (the header is not counted), so a reject names the row a user
 finds in a spreadsheet (CSV line = row + 1).
+
+A CSV row with the wrong number of fields does not stop the read: it takes
+its place in the chunk as an empty row, listed in ``Chunk.malformed`` with
+the reason, and the engine rejects it with that reason. The fast reader
+(pyarrow) cannot tell where in a block it skipped a row, so at the first
+such row the rest of the file is read by Python's ``csv`` module, from the
+first row not yet handed out.
 """
 
 import csv
 import gzip
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,13 +38,33 @@ FORMATS = {".csv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
 CSV_BLOCK_BYTES = 8 << 20
 
 
+#: Hidden column of CSV batches: why a row is malformed (null if it is not).
+_MALFORMED = "__malformed__"
+#: Rows per batch of the CSV fallback reader.
+_FALLBACK_ROWS = 50_000
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Consecutive survey rows: ``frame`` holds the cells, ``first_row`` the
-    1-based data-row number of its first row."""
+    1-based data-row number of its first row, ``malformed`` the rows (by
+    data-row number) that could not be split into the header's fields, with
+    the reason; their cells are empty."""
 
     first_row: int
     frame: pd.DataFrame
+    malformed: dict[int, str] = field(default_factory=dict)
+
+    def mark_malformed(self, rejects: pd.DataFrame) -> pd.DataFrame:
+        """``rejects`` of this chunk with the malformed rows' reason in place
+        of what validation said of their empty cells."""
+        if not self.malformed:
+            return rejects
+        rejects = rejects.copy()
+        hit = rejects["row"].isin(list(self.malformed))
+        rejects.loc[hit, "columns"] = "-"
+        rejects.loc[hit, "reason"] = rejects.loc[hit, "row"].map(self.malformed)
+        return rejects
 
 
 def survey_format(path: Path | str) -> str:
@@ -98,25 +126,74 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
         batches = _csv_batches(path, columns)
     first_row = 1
     for table in _rechunk(batches, chunk_size):
-        yield Chunk(first_row, to_frame(table))
+        malformed = {}
+        if _MALFORMED in table.column_names:
+            reasons = table.column(_MALFORMED)
+            at = np.flatnonzero(pc.is_valid(reasons).to_numpy(zero_copy_only=False))
+            malformed = {first_row + int(i): reasons[int(i)].as_py() for i in at}
+            table = table.drop_columns([_MALFORMED])
+        yield Chunk(first_row, to_frame(table), malformed)
         first_row += table.num_rows
 
 
 def _csv_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    skipped = []
+
+    def skip(row) -> str:
+        skipped.append(row)
+        return "skip"
+
+    handed_out = 0
     try:
-        yield from pacsv.open_csv(
+        reader = pacsv.open_csv(
             pa.input_stream(path, compression="detect"),
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=skip),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns}, include_columns=columns,
                 strings_can_be_null=False,
             ),
         )
+        for batch in reader:
+            if skipped:  # this batch (or one read ahead) lost a row: its place is unknown
+                break
+            handed_out += batch.num_rows
+            # Same columns as the fallback's batches, which may follow in one chunk.
+            yield batch.append_column(_MALFORMED, pa.nulls(batch.num_rows, pa.string()))
     except pa.ArrowInvalid as error:
-        raise SurveyError(
-            f"{path}: {error}. Every line needs as many fields as the header; quote values that "
-            "contain commas"
-        ) from error
+        raise SurveyError(f"{path}: {error}; save it as UTF-8 CSV with a header line") from error
+    if skipped:
+        yield from _csv_batches_exact(path, columns, handed_out)
+
+
+def _csv_batches_exact(path: Path, columns: list[str], start: int) -> Iterator[pa.RecordBatch]:
+    """The rows after the first ``start`` with Python's reader, which knows
+    each row's number: a row with the wrong field count becomes an empty row
+    with its reason in the ``_MALFORMED`` column."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        wanted = [header.index(c) for c in columns]
+        rows = (fields for fields in reader if fields)  # pyarrow skips empty lines too
+        for _ in itertools.islice(rows, start):
+            pass
+        while True:
+            block = list(itertools.islice(rows, _FALLBACK_ROWS))
+            if not block:
+                return
+            cells, reasons = [], []
+            for fields in block:
+                if len(fields) == len(header):
+                    cells.append([fields[i] for i in wanted])
+                    reasons.append(None)
+                else:
+                    cells.append([""] * len(wanted))
+                    reasons.append(f"the line has {len(fields)} fields, the header {len(header)}; quote values "
+                                   "that contain commas, and check for a missing or extra separator")
+            arrays = [pa.array(list(column), pa.string()) for column in zip(*cells)]
+            yield pa.RecordBatch.from_arrays([*arrays, pa.array(reasons, pa.string())],
+                                             names=[*columns, _MALFORMED])
 
 
 def _rechunk(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
