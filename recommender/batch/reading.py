@@ -18,10 +18,11 @@ first row not yet handed out.
 
 import csv
 import gzip
+import io
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -126,17 +127,55 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
         batches = _csv_batches(path, columns)
     first_row = 1
     for table in _rechunk(batches, chunk_size):
-        malformed = {}
-        if _MALFORMED in table.column_names:
-            reasons = table.column(_MALFORMED)
-            at = np.flatnonzero(pc.is_valid(reasons).to_numpy(zero_copy_only=False))
-            malformed = {first_row + int(i): reasons[int(i)].as_py() for i in at}
-            table = table.drop_columns([_MALFORMED])
-        yield Chunk(first_row, to_frame(table), malformed)
-        first_row += table.num_rows
+        chunk = _chunk(table, first_row)
+        yield chunk
+        first_row += len(chunk.frame)
 
 
-def _csv_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
+def _chunk(table: pa.Table, first_row: int) -> Chunk:
+    """A chunk of rows numbered from ``first_row``, the malformed ones listed."""
+    malformed = {}
+    if _MALFORMED in table.column_names:
+        reasons = table.column(_MALFORMED)
+        at = np.flatnonzero(pc.is_valid(reasons).to_numpy(zero_copy_only=False))
+        malformed = {first_row + int(i): reasons[int(i)].as_py() for i in at}
+        table = table.drop_columns([_MALFORMED])
+    return Chunk(first_row, to_frame(table), malformed)
+
+
+def csv_data_start(path: Path | str) -> int:
+    """Byte offset of a (not compressed) CSV's first data line, after its header."""
+    with open(path, "rb") as handle:
+        handle.readline()
+        return handle.tell()
+
+
+def read_csv_block(path: Path | str, start: int, stop: int, columns: Sequence[str]) -> Chunk:
+    """The rows of a CSV whose lines start at bytes [``start``, ``stop``), one
+    chunk numbered from 1 (a partition of the Dask engine; ``start`` is at or
+    after :func:`csv_data_start`). A quoted value holding a line break must
+    not straddle a block boundary."""
+    with open(path, "rb") as handle:
+        header = handle.readline()
+        data_start = handle.tell()
+        if start > data_start:  # a line starting before ``start`` belongs to the previous block
+            handle.seek(start - 1)
+            if handle.read(1) != b"\n":
+                handle.readline()
+        else:
+            handle.seek(data_start)
+        begin = handle.tell()
+        block = handle.read(max(0, stop - begin)) if begin < stop else b""
+        if block and not block.endswith(b"\n"):
+            block += handle.readline()  # finish the line that starts before ``stop``
+    batches = list(_csv_batches(Path(path), list(columns), header + block))
+    schema = pa.schema([(c, pa.string()) for c in columns] + [(_MALFORMED, pa.string())])
+    return _chunk(pa.Table.from_batches(batches, schema=schema), 1)
+
+
+def _csv_batches(path: Path, columns: list[str], text: bytes | None = None) -> Iterator[pa.RecordBatch]:
+    """Record batches of the CSV file ``path`` (or of ``text``: its header and
+    some of its lines), with the ``_MALFORMED`` column."""
     skipped = []
 
     def skip(row) -> str:
@@ -146,7 +185,7 @@ def _csv_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
     handed_out = 0
     try:
         reader = pacsv.open_csv(
-            pa.input_stream(path, compression="detect"),
+            pa.input_stream(path, compression="detect") if text is None else pa.BufferReader(text),
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(invalid_row_handler=skip),
             convert_options=pacsv.ConvertOptions(
@@ -163,15 +202,21 @@ def _csv_batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:
     except pa.ArrowInvalid as error:
         raise SurveyError(f"{path}: {error}; save it as UTF-8 CSV with a header line") from error
     if skipped:
-        yield from _csv_batches_exact(path, columns, handed_out)
+        yield from _csv_batches_exact(path, columns, handed_out, text)
 
 
-def _csv_batches_exact(path: Path, columns: list[str], start: int) -> Iterator[pa.RecordBatch]:
+def _csv_batches_exact(path: Path, columns: list[str], start: int,
+                       text: bytes | None = None) -> Iterator[pa.RecordBatch]:
     """The rows after the first ``start`` with Python's reader, which knows
     each row's number: a row with the wrong field count becomes an empty row
     with its reason in the ``_MALFORMED`` column."""
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+    if text is not None:
+        opened = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8-sig", newline="")
+    elif path.suffix.lower() == ".gz":
+        opened = gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    else:
+        opened = open(path, encoding="utf-8-sig", newline="")
+    with opened as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         wanted = [header.index(c) for c in columns]
