@@ -83,3 +83,28 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_no_row(tmp_path, survey, s
         pd.testing.assert_frame_equal(found, expected, check_categorical=False)
     assert sorted(p.name for p in where.output.iterdir()) == [f"part-{i:06d}.parquet" for i in range(9)]
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
+@pytest.mark.parametrize("name", ["in.csv", "in.parquet"])
+def test_partitions_cover_every_row_once_in_order(tmp_path, survey, name):
+    """Row-sized partitions: CSV byte ranges cut anywhere, Parquet row groups split."""
+    from recommender.batch.distributed import plan, read_piece
+    from recommender.batch.reading import read_chunks
+
+    text = survey.to_csv(index=False).splitlines()
+    text[7] += ",one too many"  # a malformed line keeps its place
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text("\n".join(text) + "\n")
+    else:
+        write_survey(survey, path, row_group=32)
+    pieces = plan(path, 3)
+    assert len(pieces) > 10
+    whole = next(read_chunks(path, 10_000))
+    parts = [read_piece(piece) for piece in pieces]
+    frame = pd.concat([p.frame for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(frame, whole.frame)
+    if name.endswith(".csv"):
+        lengths = [len(p.frame) for p in parts]
+        [(at, row)] = [(i, r) for i, p in enumerate(parts) for r in p.malformed]
+        assert sum(lengths[:at]) + row == 7 == next(iter(whole.malformed))
