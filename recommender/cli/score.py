@@ -75,6 +75,10 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
         raise click.BadParameter("a scheduler is only used with --engine dask", param_hint="--scheduler")
     if engine == "dask" and fmt == "csv":
         raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
+    for hint, path in (("-o", output), ("--rejects", rejects), ("--summary", summary)):
+        if engine == "dask" and path is not None and path.suffix.lower() in (".csv", ".gz"):
+            raise click.BadParameter(f"{path}: the Dask engine writes folders of Parquet parts; name it "
+                                     "without .csv (or use the local engine)", param_hint=hint)
     try:
         where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
         check_destinations(where, [source])
