@@ -4,7 +4,7 @@ Validation errors are HTTP 422 ``{"detail": [{"field", "problem",
 "allowed"}]}``, the same records the CLI and batch scoring give; a body
 that is not JSON at all is 400 with the reason and character position (a
 body sent as another Content-Type is 415, :mod:`api.media`); the
-library's own exceptions become 409 / 422 / 503 with their message. Nothing
+library's own exceptions become 422 / 503 with their message. Nothing
 a client sends should produce a 500.
 """
 
@@ -17,9 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from pydantic import ValidationError
 
-from recommender.model.registry import RegistryError
-from recommender.science.tier1 import IncompatiblePracticesError
 from recommender.inputs.errors import error_records
+from recommender.model.registry import RegistryError
 
 from .deps import RETRY_AFTER_SECONDS
 
@@ -77,10 +76,6 @@ async def _library_invalid(request: Request, error: ValidationError) -> JSONResp
     return _unprocessable(error_records(error))
 
 
-async def _incompatible(request: Request, error: IncompatiblePracticesError) -> JSONResponse:
-    return JSONResponse({"detail": str(error)}, status_code=HTTPStatus.CONFLICT)
-
-
 async def _registry(request: Request, error: RegistryError) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=HTTPStatus.SERVICE_UNAVAILABLE,
                         headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -91,5 +86,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(ValidationError, _library_invalid)
-    app.add_exception_handler(IncompatiblePracticesError, _incompatible)
     app.add_exception_handler(RegistryError, _registry)

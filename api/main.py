@@ -5,18 +5,18 @@ Run it with ``recommender serve`` (uvicorn, factory ``api.main:create_app``).
 """
 
 import threading
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Callable
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from threadpoolctl import threadpool_limits
 
 from recommender.model.registry import ModelRegistry
 from recommender.recommend.service import ModelService
 from recommender.science.tier1 import Tier1Engine
-from training.default import build_default
 
 from . import errors
 from .deps import require_api_key
@@ -28,6 +28,13 @@ from .settings import Settings
 
 #: Seconds shutdown waits for the model follower (a first-run build is not waited for).
 _FOLLOWER_JOIN_SECONDS = 5
+
+
+def build_default(registry: ModelRegistry) -> str:
+    """Build the default model (first run only); training code is imported here, when needed."""
+    from training.default import build_default as build
+
+    return build(registry)
 
 
 @asynccontextmanager
@@ -63,7 +70,9 @@ def create_app(settings: Settings | None = None,
     ``build`` makes a model when the registry has none in service.
     """
     settings = settings or Settings()
-    app = FastAPI(
+    # Documentation pages whose Swagger UI and ReDoc assets come from an
+    # installed package, not a CDN: /docs works on a machine with no internet.
+    app = FastAPIOffline(
         title="Soil-carbon practice recommender (4 per 1000)",
         version=version("soil-carbon-recommender"),
         description="Ranks the practices that raise a farm's soil organic carbon (0-30 cm): IPCC 2019 "

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -45,8 +45,9 @@ from threadpoolctl import threadpool_limits
 
 from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
-from recommender.recommend.records import recommend
 from recommender.model.registry import ModelRegistry, default_models_dir
+from recommender.recommend.options import Options
+from recommender.recommend.recommender import Recommender
 from recommender.recommend.service import ModelService
 from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import ClimateZone, LandUse, SoilTexture
@@ -88,7 +89,7 @@ def percentiles_ms(seconds: list[float]) -> dict:
 
 
 def in_process(models_dir: Path, farms: list[dict], seconds: float) -> dict:
-    """Latency of the served model's answer, and of the vectorised scikit-learn path."""
+    """Latency of the served model's answer (ONNX), and of the same path with scikit-learn."""
     service = ModelService(ModelRegistry(models_dir), Tier1Engine(), build=build_default)
     service.refresh()
     served = service.current
@@ -106,12 +107,13 @@ def in_process(models_dir: Path, farms: list[dict], seconds: float) -> dict:
                 timings.append(time.perf_counter() - started)
         results[name] = percentiles_ms(timings)
     timings = []
+    sklearn = Recommender(service.engine, served.loaded.model, served.recommender.stamp)
     with threadpool_limits(1):  # as a server worker runs: one core, no OpenMP contention
         for context in workloads["measured_farms"][:50]:
             started = time.perf_counter()
-            recommend([context], served.loaded, service.engine)
+            sklearn.answer(context, Options())
             timings.append(time.perf_counter() - started)
-    results["vectorised_sklearn_one_farm"] = percentiles_ms(timings)
+    results["sklearn_one_farm"] = percentiles_ms(timings)
     return results
 
 
@@ -263,7 +265,7 @@ def markdown(report: dict) -> str:
     ip = report["in_process"]
     for name, label in (("readme_farm", "served model, README farm (cached answer)"),
                         ("measured_farms", "served model, farms with measured stock (ONNX, no answer cache)"),
-                        ("vectorised_sklearn_one_farm", "vectorised pandas + scikit-learn path, one farm")):
+                        ("sklearn_one_farm", "the same path with scikit-learn instead of ONNX, measured farms")):
         lines.append(f"| {label} | {ip[name]['p50_ms']} | {ip[name]['p99_ms']} |")
     lines += ["", "Over HTTP (`recommender serve`, POST /v1/recommendations):", "",
               "| workers | workload | connections | req/s | p50 ms | p99 ms | requests | failed |",
@@ -289,7 +291,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone.")
     args = parser.parse_args()
     models_dir = args.models_dir or default_models_dir()
-    report = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "seconds": args.seconds,
+    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "seconds": args.seconds,
               "machine": machine()}
     farms = measured_farms(200)
     report["in_process"] = in_process(models_dir, farms, min(args.seconds, 5))

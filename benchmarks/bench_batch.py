@@ -79,34 +79,36 @@ def score(source: Path, output: Path, models_dir: Path, extra: list[str]) -> dic
 def predict_rates(survey: Path, models_dir: Path, rows: int = 200_000) -> dict:
     """Raw predict rates (rows/s) on the candidate rows of the survey's first farms,
     and the share of rows batch scoring predicts after deduplication."""
-    from recommender.batch.ids import SeenIds
-    from recommender.model.distinct_rows import DistinctRowsModel, onnx_residuals
-    from recommender.batch.reading import read_chunks
-    from recommender.batch.validation import validate_chunk
-    from recommender.model.onnx import OnnxGainModel
-    from recommender.model.registry import ModelRegistry
-    from recommender.science.tier1 import Tier1Engine
     from threadpoolctl import threadpool_limits
 
+    from recommender.batch.ids import SeenIds
+    from recommender.batch.reading import read_chunks
+    from recommender.batch.validation import validate_chunk
+    from recommender.model.candidates import CandidateSource
+    from recommender.model.distinct_rows import DistinctRowsModel
+    from recommender.model.onnx import OnnxGainModel
+    from recommender.model.reference_set import context_candidates
+    from recommender.model.registry import ModelRegistry
+    from recommender.science.tier1 import Tier1Engine
+
     model = ModelRegistry(models_dir).load().model
-    engine = Tier1Engine()
     contexts = validate_chunk(next(read_chunks(survey, 100_000)).frame, 1, SeenIds()).contexts
-    candidates = engine.candidates(contexts)
-    per_farm = len(candidates) / len(contexts)
-    sample = candidates.iloc[:rows]
+    features = context_candidates(CandidateSource(Tier1Engine()), contexts).features
+    per_farm = len(features) / len(contexts)
+    sample = features.take(np.arange(min(rows, len(features))))
     rates = {}
     for name, predictor, threads in (("scikit-learn, 1 thread", model, 1), ("scikit-learn, 2 threads", model, 2),
                                      ("ONNX, 1 thread", OnnxGainModel(model, 1), 1),
                                      ("ONNX, 2 threads", OnnxGainModel(model, 2), 2)):
         with threadpool_limits(threads):
-            predictor.predict(sample.iloc[:1000])
+            predictor.residuals(sample.take(np.arange(1000)))
             started = time.perf_counter()
-            predictor.predict(sample)
+            predictor.residuals(sample)
             rates[name] = len(sample) / (time.perf_counter() - started)
-    deduplicated = DistinctRowsModel(model, onnx_residuals(OnnxGainModel(model, 1)))
-    deduplicated.predict(candidates)
+    deduplicated = DistinctRowsModel(model, OnnxGainModel(model, 1))
+    deduplicated.residuals(features)
     return {"candidates_per_farm": per_farm, "rates": rates,
-            "predicted_share": deduplicated.predicted_rows / len(candidates)}
+            "predicted_share": deduplicated.predicted_rows / len(features)}
 
 
 def machine() -> str:

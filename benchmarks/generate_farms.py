@@ -26,8 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from recommender.knowledge import load_knowledge_base
 from recommender.inputs.soils import derive_soil_class
+from recommender.knowledge import load_knowledge_base
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilTexture
 
 #: Rows per Parquet row group: the unit of parallelism of the Dask engine.

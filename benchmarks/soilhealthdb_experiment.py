@@ -31,7 +31,7 @@ import platform
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
     lines = [
         "# SoilHealthDB experiment (issue 3)",
         "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `python benchmarks/soilhealthdb_experiment.py"
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `python benchmarks/soilhealthdb_experiment.py"
         f"{' --sensitivity' if args.sensitivity else ''}` in {seconds:.0f} s. Machine: {machine()}",
         "",
         "Data: SoilHealthDB V2 (Jian, Du & Stewart 2020, Sci. Data 7:16), the user's copy, converted by "

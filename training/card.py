@@ -4,8 +4,10 @@ Everything the card states is in the manifest (``recommender.registry``), so
 the card can be regenerated from a model folder and never disagrees with it.
 """
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
+
+from recommender.model.provenance import trained_on
 
 from .evaluation import METRICS
 
@@ -30,7 +32,7 @@ LIMITS = """\
 - Observed paired comparisons are noisy: the treatment-control difference
   includes site variability, short trials inflate annual rates, and shallow
   samples scaled to 30 cm assume the change is distributed like the stock
-  (`recommender/depth.py`).
+  (`recommender/science/depth.py`).
 - Durations are harmonised with a saturating model `dC(t) = dC_eq (1 -
   exp(-t / tau))` (`training/duration.py`); rates from trials much shorter
   than tau are uncertain whatever the model.
@@ -93,7 +95,7 @@ def _data_section(manifest: dict) -> list[str]:
     lines = [
         "## Training data",
         "",
-        f"- Reference set (`recommender/reference_set.py`): {rows['reference']:,} rows drawn from the IPCC "
+        f"- Reference set (`recommender/model/reference_set.py`): {rows['reference']:,} rows drawn from the IPCC "
         f"Tier 1 engine (seed {training['seed']}, {training['draws_per_pair']} Monte Carlo draws per "
         f"(context, practice), {training['extra_contexts']} random contexts besides the grid).",
     ]
@@ -120,7 +122,7 @@ def _data_section(manifest: dict) -> list[str]:
     lines += [
         "Harmonisation and weights (`training/pipeline.py`, `training/duration.py`):",
         "",
-        "- depth: observed changes over 0-d cm expressed over 0-30 cm (`recommender/depth.py`);",
+        "- depth: observed changes over 0-d cm expressed over 0-30 cm (`recommender/science/depth.py`);",
         f"- duration: the observed mean rate over t years converted to the 20-year mean with "
         f"`dC(t) = dC_eq (1 - exp(-t / tau))`, tau = {training['tau_years']:.2f} yr ({training['tau_source']})"
         + (f"; tau fitted on these observations: {fitted:.2f} yr" if fitted else "") + ";",
@@ -176,13 +178,15 @@ def render_card(manifest: dict, plots: Sequence[Path] = ()) -> str:
     lines = [
         f"# Model card: {manifest['version']}",
         "",
+        f"**{trained_on(manifest)}**",
+        "",
         f"Created {manifest['created']}; trained in {training['seconds']} s. Artifact `{manifest['artifact']['file']}`"
         f" (sha256 `{manifest['artifact']['sha256']}`). Libraries: "
         + ", ".join(f"{k} {v}" for k, v in manifest["libraries"].items()) + ".",
         "",
         "Three scikit-learn pipelines (one-hot encoding + histogram gradient boosting) predict the residual "
         "of the observed gain on the IPCC Tier 1 gain: its mean and its 10 % and 90 % quantiles "
-        "(`recommender/model.py`). Features: " + ", ".join(
+        "(`recommender/model/gain_model.py`). Features: " + ", ".join(
             manifest["feature_schema"]["categorical"] + manifest["feature_schema"]["numeric"]) + ".",
         "",
         "## Intended use",

@@ -33,8 +33,11 @@ trials). Rows without a duration are taken as already over the horizon
 
 import numpy as np
 
-#: IPCC default transition time D (yr) read as the time to 95 % of the change.
-DEFAULT_TAU_YEARS = 20.0 / np.log(20.0)
+from recommender.knowledge import load_knowledge_base
+
+#: IPCC default transition time D (yr, ``method.csv``) read as the time to
+#: 95 % of the change: exp(-D / tau) = 1/20.
+DEFAULT_TAU_YEARS = float(load_knowledge_base().method["transition_years"]) / np.log(20.0)
 #: Range searched by :func:`fit_tau`, years (log-spaced grid).
 TAU_SEARCH_YEARS = (0.25, 100.0)
 TAU_GRID_POINTS = 121

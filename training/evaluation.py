@@ -37,8 +37,8 @@ expected gain against the Tier 1 central gain, and coverage of the Monte Carlo
 draws by the 10-90 % band.
 """
 
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -276,8 +276,8 @@ def metrics_table(predictions: pd.DataFrame, methods: list[str], seed: int = 0) 
 
 def reference_holdout(engine: Tier1Engine, config: TrainingConfig, extra_contexts: int = 300) -> pd.DataFrame:
     """A reference set drawn with another seed than ``config``'s (contexts and draws)."""
-    return reference_set(engine, seed=config.seed + 1, draws_per_pair=config.draws_per_pair,
-                         extra_contexts=min(extra_contexts, config.extra_contexts))
+    return reference_set(engine, seed=config.seed + 1,
+                         config=replace(config.reference, extra_contexts=min(extra_contexts, config.extra_contexts)))
 
 
 def reference_agreement(model: GainModel, holdout: pd.DataFrame) -> tuple[dict, pd.DataFrame]:

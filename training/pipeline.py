@@ -1,14 +1,14 @@
 """Training a gain model from the reference set plus field observations.
 
-The reference set (``recommender.reference_set``) is what Tier 1 says, with
+The reference set (``recommender.model.reference_set``) is what Tier 1 says, with
 its uncertainty; observations (``training.observations``, canonical form) are
 what fields did. Both become rows of the model's feature table
-(``recommender.model.feature_frame``) with a target in the model's unit: the
+(``recommender.model.features``) with a target in the model's unit: the
 mean annual gain over the Tier 1 horizon (20 years), t C/ha/yr, 0-30 cm.
 
 Observations to model rows (:func:`observation_rows`):
 
-* **Features** are those ``Tier1Engine.candidates`` gives the same context
+* **Features** are those ``recommender.model.candidates`` gives the same context
   at prediction time: the context's categories, the Tier 1 state of the field
   (``state_*``), its stock (measured ``soc_t_ha`` or the Tier 1 estimate) and
   the Tier 1 gain of the observed practice, computed with the engine's own
@@ -20,9 +20,9 @@ Observations to model rows (:func:`observation_rows`):
   model then learns a correction for the combination without attributing it
   to either member; at prediction time single practices never see that
   category, and bundles are built from single-practice corrections
-  (``recommender.ranking.best_bundles``).
+  (``recommender.recommend.kernel``).
 * **Depth** is already harmonised to 0-30 cm by ``training.observations``
-  (``recommender.depth``). **Duration**: the observed rate becomes the
+  (``recommender.science.depth``). **Duration**: the observed rate becomes the
   20-year mean rate by the saturating model of ``training.duration``.
 
 Weights (:func:`training_weights`), documented in the model card:
@@ -47,13 +47,15 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from recommender.model.gain_model import CATEGORICAL, NUMERIC, GainModel, fit_gain_model
-from recommender.model.reference_set import reference_set
-from recommender.science.tier1 import QUANTILES, ContextKey, Tier1Engine
+from recommender.inputs.columns import PRACTICE_SEPARATOR
+from recommender.inputs.farm import ContextKey
+from recommender.model.features import CATEGORICAL, NUMERIC, context_categories
+from recommender.model.gain_model import BoosterConfig, GainModel, fit_gain_model
+from recommender.model.reference_set import ReferenceSetConfig, reference_set
+from recommender.science.tier1 import QUANTILES, Tier1Engine
 
 from .duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, to_duration, to_horizon
 
-PRACTICE_SEPARATOR = "+"
 TARGET = "target_t_c_ha_yr"
 #: Columns of :func:`observation_rows` besides the model's features.
 OBSERVATION_COLUMNS = (
@@ -76,9 +78,9 @@ class TrainingConfig:
         Time constant of the saturating change, yr (``training.duration``);
         ``"fit"`` estimates it from the training observations.
     draws_per_pair, extra_contexts : int
-        Size of the reference set (``recommender.reference_set``).
+        Size of the reference set (:class:`ReferenceSetConfig`).
     max_iter : int
-        Boosting iterations of each of the three pipelines.
+        Boosting iterations of each of the three pipelines (:class:`BoosterConfig`).
     threads : int or None
         Native threads for fitting (threadpoolctl); ``None``: all cores.
     """
@@ -99,6 +101,14 @@ class TrainingConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def reference(self) -> ReferenceSetConfig:
+        return ReferenceSetConfig(draws_per_pair=self.draws_per_pair, extra_contexts=self.extra_contexts)
+
+    @property
+    def booster(self) -> BoosterConfig:
+        return BoosterConfig(max_iter=self.max_iter)
 
 
 @dataclass(frozen=True)
@@ -129,8 +139,7 @@ def horizon_years(engine: Tier1Engine) -> float:
 
 def build_reference(engine: Tier1Engine, config: TrainingConfig) -> pd.DataFrame:
     """The reference set of ``config`` with its target column."""
-    data = reference_set(engine, seed=config.seed, draws_per_pair=config.draws_per_pair,
-                         extra_contexts=config.extra_contexts)
+    data = reference_set(engine, seed=config.seed, config=config.reference)
     return data.assign(**{TARGET: data["gain_t_c_ha_yr"]})
 
 
@@ -177,8 +186,7 @@ def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years:
     Returns
     -------
     pandas.DataFrame
-        The model's feature columns (``CATEGORICAL``, ``NUMERIC``), plus
-        ``state_land_use``, ``study_id``, ``site_id``, ``practice``,
+        The model's input columns (``CATEGORICAL``, ``NUMERIC``), plus ``study_id``, ``site_id``, ``practice``,
         ``years``, ``observed_t_c_ha_yr`` (the observed rate over 0-30 cm and
         the observation's duration), ``target_t_c_ha_yr`` (converted to the
         20-year mean), the duration-aware Tier 1 gain and its 10-90 %
@@ -199,22 +207,15 @@ def observation_rows(observations: pd.DataFrame, engine: Tier1Engine, tau_years:
             cache[signature] = _tier1_parts(engine, key, tuple(practice.split(PRACTICE_SEPARATOR)), stock, years)
         parts.append(cache[signature])
     gain, over_duration, low, high, screen = (list(column) for column in zip(*parts)) if parts else ([],) * 5
-    states = [engine.current_state(key) for key in keys]
+    categories = pd.DataFrame([context_categories(key, engine.current_state(key)) for key in keys],
+                              columns=[c for c in CATEGORICAL if c != "practice_id"])
     tier1_stock = np.array([engine.tier1_stock(key)[0] for key in keys], dtype=float)
     stock = obs["soc_t_ha"].astype(float).fillna(pd.Series(tier1_stock)).to_numpy()
     horizon = horizon_years(engine)
     observed = obs["delta_soc_t_ha_yr_30cm"].astype(float).to_numpy()
     return pd.DataFrame(
         {
-            "climate_zone": obs["climate_zone"],
-            "soil_class": obs["soil_class"],
-            "land_use": obs["land_use"],
-            "degradation": obs["degradation"],
-            "practice_id": obs["practice"],
-            "state_land_use": [s.land_use for s in states],
-            "state_tillage": [s.tillage for s in states],
-            "state_input": [s.input for s in states],
-            "state_grassland": [s.grassland_management for s in states],
+            **{name: categories[name] if name != "practice_id" else obs["practice"] for name in CATEGORICAL},
             "stock_t_c_ha": stock,
             "tier1_gain_t_c_ha_yr": np.asarray(gain, dtype=float),
             "study_id": obs["study_id"].astype(str),
@@ -285,20 +286,9 @@ def fit(reference: pd.DataFrame, rows: pd.DataFrame | None, config: TrainingConf
     target = np.concatenate([reference[TARGET].to_numpy(float), rows[TARGET].to_numpy(float)])
     weights = training_weights(len(reference), rows, tau_years, horizon, config.observation_share)
     with threadpool_limits(limits=config.threads):
-        model = fit_gain_model(table, target, sample_weight=weights, seed=config.seed, max_iter=config.max_iter)
+        model = fit_gain_model(table, target, sample_weight=weights, seed=config.seed, booster=config.booster)
     share = float(weights[len(reference):].sum() / weights.sum())
     return TrainedModel(model, tau_years, {"reference": len(reference), "observations": len(rows)}, share)
-
-
-def train(engine: Tier1Engine, config: TrainingConfig, observations: pd.DataFrame | None = None,
-          reference: pd.DataFrame | None = None) -> TrainedModel:
-    """Train on the reference set (built unless given) plus canonical ``observations``."""
-    reference = build_reference(engine, config) if reference is None else reference
-    tau = resolve_tau(config, observations)
-    rows = None
-    if observations is not None and len(observations):
-        rows = observation_rows(observations, engine, tau)
-    return fit(reference, rows, config, tau, horizon_years(engine))
 
 
 def predict_over_duration(model: GainModel, rows: pd.DataFrame, tau_years: float, horizon: float) -> pd.DataFrame:

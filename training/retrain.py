@@ -18,9 +18,9 @@ library functions the command line only wraps:
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -29,10 +29,26 @@ from recommender.science.tier1 import Tier1Engine
 
 from .card import render_card
 from .duration import DEFAULT_TAU_YEARS
-from .evaluation import CrossValidation, InService, cross_validate, reference_agreement, reference_holdout
+from .evaluation import (
+    NOMINAL_COVERAGE,
+    CrossValidation,
+    InService,
+    cross_validate,
+    reference_agreement,
+    reference_holdout,
+)
 from .observations import ObservationSet, read_observations
-from .pipeline import (TrainedModel, TrainingConfig, build_reference, data_fingerprint, fit, fitted_tau,
-                       horizon_years, observation_rows, resolve_tau)
+from .pipeline import (
+    TrainedModel,
+    TrainingConfig,
+    build_reference,
+    data_fingerprint,
+    fit,
+    fitted_tau,
+    horizon_years,
+    observation_rows,
+    resolve_tau,
+)
 from .plots import write_plots
 from .promotion import Decision, decide
 
@@ -95,7 +111,7 @@ class Outcome:
 
     def in_service_metrics(self) -> dict | None:
         """The same metrics for the model in service (None without one)."""
-        if self.in_service is None:
+        if self.in_service is None or self.in_service_agreement is None:
             return None
         return self._metrics("in_service", self.in_service_agreement)
 
@@ -103,7 +119,8 @@ class Outcome:
         metrics = dict(agreement)
         if self.cross_validation is not None:
             row = self.cross_validation.metrics.loc[method]
-            metrics.update(study_mae=float(row["study_mae"]), coverage_error=abs(float(row["coverage"]) - 0.8))
+            metrics.update(study_mae=float(row["study_mae"]),
+                           coverage_error=abs(float(row["coverage"]) - NOMINAL_COVERAGE))
         return metrics
 
 

@@ -2,15 +2,13 @@
 
 from fastapi import APIRouter
 
-from recommender.knowledge.catalogue import practice_records
-
-from ..schemas import Practice
+from recommender.knowledge.catalogue import PracticeInfo, catalogue
 
 router = APIRouter(prefix="/v1/practices", tags=["practices"])
 
 
-@router.get("", response_model=list[Practice], summary="The practice catalogue")
-async def practices() -> list[dict]:
+@router.get("", response_model=list[PracticeInfo], summary="The practice catalogue")
+async def practices() -> tuple[PracticeInfo, ...]:
     """Every practice: family, where it applies, its effect (IPCC Tier 1
     state or published rate, with sources), co-benefits, cost and caveats."""
-    return practice_records()
+    return catalogue()

@@ -4,9 +4,10 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 
+from recommender.recommend.answer import Answer
+
 from ..deps import ModelDep, SettingsDep
-from ..schemas import (BatchRequest, BatchResponse, ErrorResponse, RecommendationRequest,
-                       RecommendationResponse, ValidationErrorResponse)
+from ..schemas import BatchRequest, BatchResponse, ErrorResponse, RecommendationRequest, ValidationErrorResponse
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses={
     400: {"model": ErrorResponse, "description": "The body is not JSON (the reason and character position)"},
@@ -18,8 +19,8 @@ router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], respo
 })
 
 
-@router.post("", response_model=RecommendationResponse, summary="Recommend practices for one farm")
-async def recommend(request: RecommendationRequest, served: ModelDep) -> dict:
+@router.post("", response_model=Answer, summary="Recommend practices for one farm")
+async def recommend(request: RecommendationRequest, served: ModelDep) -> Answer:
     """The farm's practices ranked by the objective, each with its expected
     gain, 10-90 % interval, share of the farm's 4 per 1000 target, co-benefits,
     cost, rationale and caveats, and the best bundle of compatible practices."""

@@ -4,7 +4,7 @@ The pieces, from the edges to the core:
 
 * :mod:`.reading`: CSV / Parquet surveys in chunks of rows;
 * :mod:`.validation`: each chunk split into valid farm contexts and rejects
-  (the rules of :class:`recommender.context.FarmContext`, vectorised);
+  (the rules of :class:`recommender.inputs.farm.FarmContext`, vectorised by :mod:`recommender.inputs.columns`);
 * :mod:`.ids`: duplicate farm ids across the whole survey;
 * :mod:`.scoring`: the pure chunk scorer both engines run (distinct contexts
   scored once, :mod:`.prediction` predicting distinct model rows once);

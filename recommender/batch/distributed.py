@@ -31,9 +31,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_col
 from recommender.batch.writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, \
     write_table
 from recommender.model.gain_model import GainModel
-from recommender.recommend.records import Options
+from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
 
 log = logging.getLogger(__name__)

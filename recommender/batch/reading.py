@@ -20,9 +20,9 @@ import csv
 import gzip
 import io
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -120,6 +120,7 @@ def read_chunks(path: Path | str, chunk_size: int) -> Iterator[Chunk]:
     """The farm-context columns of a survey, ``chunk_size`` rows at a time."""
     path = Path(path)
     columns = [c for c in survey_columns(path) if c in INPUT_COLUMNS]
+    batches: Iterator[pa.RecordBatch]
     if survey_format(path) == "parquet":
         batches = itertools.chain.from_iterable(
             parquet_file(f).iter_batches(batch_size=chunk_size, columns=columns) for f in parquet_files(path))

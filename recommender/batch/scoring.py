@@ -2,69 +2,60 @@
 
 Farms with the same categorical context and the same measured stock (or
 none) get the same answer, so each distinct (context, stock) pair, a *unit*,
-is ranked once with the library's vectorised ranking
-(:func:`recommender.ranking.score_candidates`, :func:`~recommender.ranking.rank`,
-:func:`~recommender.ranking.best_bundles`), and its rows are joined back to
-its farms with array indexing. Model rows are deduplicated further by
-:class:`~recommender.batch.prediction.DistinctRowsModel`.
+is answered once by :meth:`recommender.recommend.recommender.Recommender.table`
+and its rows are joined back to its farms with array indexing. Model rows are
+de-duplicated further by :class:`~recommender.model.distinct_rows.DistinctRowsModel`.
 
-Outputs carry the fields of the API's answer (``recommender.recommend``):
+Outputs are the typed answer flattened (``recommender.recommend.answer``):
 one row per (farm, rank) in ``ROW_SCHEMA`` and one summary row per farm in
-``SUMMARY_SCHEMA``. Gains are t C/ha/yr, stocks t C/ha (0-30 cm), CO2e
-t CO2e/ha/yr, costs USD/ha; numbers keep full precision (the API rounds to
-6 decimals for JSON).
+``SUMMARY_SCHEMA``, with full precision.
 """
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from recommender.recommend.explain import rationale, tier1_drivers
-from recommender.knowledge.catalogue import practice_table
-from recommender.knowledge import COBENEFITS, load_knowledge_base
+from recommender.arrays import distinct
+from recommender.inputs.farm import ContextKey
+from recommender.model.candidates import CandidateSource
+from recommender.model.distinct_rows import DistinctRowsModel
 from recommender.model.gain_model import GainModel
-from recommender.recommend.ranking import best_bundles, rank, score_candidates
-from recommender.recommend.records import Options
-from recommender.science.tier1 import ContextKey, Tier1Engine
-from recommender.batch.keys import distinct
-from recommender.model.distinct_rows import DistinctRowsModel, batch_model
+from recommender.model.onnx import OnnxConversionError, checked_conversion
+from recommender.model.reference_set import reference_probe
+from recommender.recommend.answer import ModelStamp
+from recommender.recommend.options import Options
+from recommender.recommend.recommender import Recommender
+from recommender.recommend.table import BASELINE_COLUMNS, BUNDLE_COLUMNS, RECOMMENDATION_COLUMNS
+from recommender.science.tier1 import Tier1Engine
+
+log = logging.getLogger(__name__)
 
 CONTEXT_FIELDS = list(ContextKey._fields)
+#: Lists in a cell: practice ids joined as in a survey's ``current_practices``;
+#: caveats (sentences that may hold ";") by " | ".
+LIST_SEPARATOR = ";"
 CAVEAT_SEPARATOR = " | "
-BUNDLE_SEPARATOR = ";"
 #: Text with few distinct values, stored once per chunk (Parquet dictionary).
 TEXT = pa.dictionary(pa.int32(), pa.string())
-_BASELINE = [
-    ("baseline_soc_t_ha", pa.float64()), ("baseline_soc_source", TEXT), ("baseline_soil_class", TEXT),
-    ("target_4p1000_t_c_ha_yr", pa.float64()),
-]
-#: One row per (farm, rank): the fields of a recommendation of the API's
-#: answer, flattened (interval as p10/p90, co-benefits and cost as columns,
-#: caveats joined by " | "), with the farm's baseline and the model version.
-ROW_SCHEMA = pa.schema([
-    ("row", pa.int64()), ("farm_id", pa.string()), ("rank", pa.int64()), ("practice_id", TEXT),
-    ("name", TEXT), ("family", TEXT),
-    ("expected_gain_t_c_ha_yr", pa.float64()), ("interval_p10_t_c_ha_yr", pa.float64()),
-    ("interval_p90_t_c_ha_yr", pa.float64()), ("expected_gain_t_co2e_ha_yr", pa.float64()),
-    ("share_of_4p1000_target", pa.float64()), ("meets_4p1000", pa.bool_()),
-    ("gain_over_horizon_t_c_ha", pa.float64()), ("years_to_saturation", pa.float64()),
-    *((f"cobenefit_{name}", pa.int64()) for name in COBENEFITS),
-    ("cost_class", TEXT), ("cost_usd_ha_min", pa.float64()), ("cost_usd_ha_max", pa.float64()),
-    ("rationale", TEXT), ("caveats", TEXT), *_BASELINE, ("model_version", TEXT),
-])
+_ARROW = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: TEXT}
+_FARM = [("row", pa.int64()), ("farm_id", pa.string())]
+_MODEL = [("model_version", TEXT)]
+_BASELINE = [(name, _ARROW[kind]) for name, kind in BASELINE_COLUMNS.items()]
+#: One row per (farm, rank): a recommendation of the answer, flattened, with
+#: the farm's baseline and the model version.
+ROW_SCHEMA = pa.schema([*_FARM, *((n, _ARROW[k]) for n, k in RECOMMENDATION_COLUMNS.items()), *_BASELINE,
+                        *_MODEL])
 #: One row per farm: baseline, number of applicable practices, the best one
 #: and the best bundle (practice ids joined by ";"; empty without one).
 SUMMARY_SCHEMA = pa.schema([
-    ("row", pa.int64()), ("farm_id", pa.string()), *_BASELINE, ("applicable_practices", pa.int64()),
-    ("best_practice_id", TEXT), ("best_expected_gain_t_c_ha_yr", pa.float64()),
-    ("best_share_of_4p1000_target", pa.float64()), ("bundle_practice_ids", TEXT),
-    ("bundle_expected_gain_t_c_ha_yr", pa.float64()), ("bundle_interval_p10_t_c_ha_yr", pa.float64()),
-    ("bundle_interval_p90_t_c_ha_yr", pa.float64()), ("bundle_share_of_4p1000_target", pa.float64()),
-    ("bundle_meets_4p1000", pa.bool_()), ("model_version", TEXT),
+    *_FARM, *_BASELINE, ("applicable_practices", pa.int64()), ("best_practice_id", TEXT),
+    ("best_expected_gain_t_c_ha_yr", pa.float64()), ("best_share_of_4p1000_target", pa.float64()),
+    *((n, _ARROW[k]) for n, k in BUNDLE_COLUMNS.items()), *_MODEL,
 ])
 ROW_COLUMNS = tuple(ROW_SCHEMA.names)
 SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
@@ -79,151 +70,103 @@ class Scored:
     summary: pd.DataFrame
 
 
-def score_contexts(contexts: pd.DataFrame, model: GainModel | DistinctRowsModel, engine: Tier1Engine,
-                   options: Options, model_version: str) -> Scored:
+def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Options) -> Scored:
     """Rank practices for valid farm contexts (``validate_chunk(...).contexts``).
 
     Parameters
     ----------
     contexts : pandas.DataFrame
         ``row``, ``farm_id``, the ``ContextKey`` fields and ``soc_t_ha``.
-    model : GainModel or DistinctRowsModel
-        The model in service; wrap it once in ``DistinctRowsModel`` to reuse
-        its split thresholds across chunks.
-    engine : Tier1Engine
-    options : recommender.recommend.Options
+    recommender : Recommender
+        The model in service as batch scoring runs it (:func:`chunk_scorer`).
+    options : Options
         Objective, ``top_k``, bundle size (0: no bundle) and horizon (years).
-    model_version : str
-        Written on every row, as the API's ``model.version``.
     """
-    if not isinstance(model, DistinctRowsModel):
-        model = DistinctRowsModel(model)
     context_of_farm, first_of_context = distinct([contexts[c] for c in CONTEXT_FIELDS])
     unit_of_farm, first = distinct([context_of_farm, contexts["soc_t_ha"]])
-    units = contexts.iloc[first][CONTEXT_FIELDS + ["soc_t_ha"]].reset_index(drop=True)
-    context_of_unit = context_of_farm[first]
     keys = [ContextKey(*values) for values in
             zip(*(contexts[c].to_numpy(object)[first_of_context] for c in CONTEXT_FIELDS))]
-    baseline = _baseline(units, keys, context_of_unit, engine)
-    ranked = rank(score_candidates(units, model, engine), options.objective)
-    unit_rows = _recommendations(ranked[ranked["rank"] <= options.top_k], keys, context_of_unit,
-                                 baseline, engine, options)
-    unit_summary = _summaries(ranked, units, baseline, engine, options)
+    table = recommender.table(keys, context_of_farm[first], contexts["soc_t_ha"].to_numpy(float)[first], options)
+    recommendations = table.recommendation_columns
+    farm_columns = table.farm_columns
+    baseline = {name: farm_columns[name] for name in BASELINE_COLUMNS}
 
-    per_farm = np.bincount(unit_rows["row"], minlength=len(units))[unit_of_farm]
-    starts = np.searchsorted(unit_rows["row"].to_numpy(), unit_of_farm)
+    unit = recommendations["farm"]
+    per_farm = np.bincount(unit, minlength=len(table))[unit_of_farm]
+    starts = np.searchsorted(unit, unit_of_farm)
     farm = np.repeat(np.arange(len(contexts)), per_farm)
     # Position of each output row within its farm's block of rows.
     within = np.arange(len(farm)) - np.repeat(np.cumsum(per_farm) - per_farm, per_farm)
-    rows = unit_rows.iloc[starts[farm] + within].reset_index(drop=True)
+    pick = starts[farm] + within
     farm_rows, farm_ids = contexts["row"].to_numpy(), contexts["farm_id"].to_numpy(object)
-    rows["row"] = farm_rows[farm]
-    rows["farm_id"] = farm_ids[farm]
-    summary = unit_summary.iloc[unit_of_farm].reset_index(drop=True)
-    summary["row"] = farm_rows
-    summary["farm_id"] = farm_ids
+    rows = pd.DataFrame({
+        "row": farm_rows[farm], "farm_id": farm_ids[farm],
+        **{name: _column(recommendations[name][pick], kind, CAVEAT_SEPARATOR if name == "caveats" else LIST_SEPARATOR)
+           for name, kind in RECOMMENDATION_COLUMNS.items()},
+        **{name: _column(baseline[name][unit][pick], kind) for name, kind in BASELINE_COLUMNS.items()},
+    })
+    best = np.full(len(table), -1)
+    best[unit[recommendations["rank"] == 1]] = np.flatnonzero(recommendations["rank"] == 1)
+    has_best = best >= 0
+
+    def of_best(values: np.ndarray, missing) -> np.ndarray:
+        out = np.full(len(table), missing, dtype=values.dtype if missing is np.nan else object)
+        out[has_best] = values[best[has_best]]
+        return out
+
+    summary = pd.DataFrame({
+        "row": farm_rows, "farm_id": farm_ids,
+        **{name: _column(baseline[name][unit_of_farm], kind) for name, kind in BASELINE_COLUMNS.items()},
+        "applicable_practices": farm_columns["applicable_practices"][unit_of_farm],
+        "best_practice_id": _column(of_best(recommendations["practice_id"], None)[unit_of_farm], str),
+        "best_expected_gain_t_c_ha_yr": of_best(recommendations["expected_gain_t_c_ha_yr"], np.nan)[unit_of_farm],
+        "best_share_of_4p1000_target": of_best(recommendations["share_of_4p1000_target"], np.nan)[unit_of_farm],
+        **{name: _column(farm_columns[name][unit_of_farm], kind) for name, kind in BUNDLE_COLUMNS.items()},
+    })
     for frame in (rows, summary):
-        frame["model_version"] = pd.Categorical.from_codes(np.zeros(len(frame), int), [model_version])
+        frame["model_version"] = pd.Categorical.from_codes(np.zeros(len(frame), int), [recommender.stamp.version])
     return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)])
+
+
+def _column(values: np.ndarray, kind: type, separator: str = LIST_SEPARATOR):
+    """Cells of one output column: text as a categorical (factorized once per
+    chunk, the fast way for long text; lists joined by ``separator``), a
+    missing boolean as a masked value."""
+    if kind is str:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        text = [separator.join(u) if isinstance(u, tuple | list) else u for u in uniques]
+        return pd.Categorical.from_codes(codes, pd.Index(text, dtype=object))
+    if kind is bool and values.dtype == object:
+        return pd.array(values, dtype="boolean")
+    return values
+
+
+def batch_predictor(model: GainModel, engine: Tier1Engine, onnx: bool = True) -> DistinctRowsModel:
+    """The model as batch scoring runs it: each distinct row predicted once.
+
+    With ``onnx``, the ONNX conversion when it converts and agrees with
+    scikit-learn on the reference grid, as the API checks it; scikit-learn
+    otherwise (logged). ONNX runs on one thread: onnxruntime sums trees in
+    parallel in an order that depends on the thread count, which changes the
+    last bits, and the local and Dask engines must agree to the bit (and with
+    the API, also on one thread).
+    """
+    if onnx:
+        try:
+            return DistinctRowsModel(model, checked_conversion(model, reference_probe(CandidateSource(engine))))
+        except OnnxConversionError as error:
+            log.warning("scoring with scikit-learn: %s", error)
+    return DistinctRowsModel(model)
 
 
 def chunk_scorer(model: GainModel, engine: Tier1Engine, options: Options, model_version: str,
                  onnx: bool = True) -> Callable[[pd.DataFrame], Scored]:
-    """:func:`score_contexts` bound to the model as batch scoring runs it
-    (:func:`~recommender.batch.prediction.batch_model`), the engine and the options.
+    """:func:`score_contexts` bound to the model as batch scoring runs it, the
+    engine and the options.
 
     Keep one per process (or thread): it remembers predicted rows across chunks.
     """
-    return partial(score_contexts, model=batch_model(model, engine, onnx), engine=engine, options=options,
-                   model_version=model_version)
-
-
-def _categorical(values) -> pd.Categorical:
-    """Text as a categorical (factorizing an object array is the fast way for long text)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    return pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=object))
-
-
-def _baseline(units: pd.DataFrame, keys: list[ContextKey], context_of_unit: np.ndarray,
-              engine: Tier1Engine) -> pd.DataFrame:
-    """Each unit's stock (measured, or Tier 1), its source, soil class and 4 per 1000 target."""
-    measured = units["soc_t_ha"].notna().to_numpy()
-    tier1 = np.array([engine.tier1_stock(key)[0] for key in keys], dtype=float)[context_of_unit]
-    stock = np.where(measured, units["soc_t_ha"].to_numpy(), tier1)
-    return pd.DataFrame({
-        "baseline_soc_t_ha": stock,
-        "baseline_soc_source": pd.Categorical.from_codes(measured.astype(int), ["ipcc_tier1", "measured"]),
-        "baseline_soil_class": _categorical(units["soil_class"]),
-        "target_4p1000_t_c_ha_yr": engine.target_fraction * stock,
-    })
-
-
-@lru_cache(maxsize=1)
-def _practice_details() -> pd.DataFrame:
-    """What the output says of each practice, one row per catalogue code
-    (``catalogue.practice_table``'s ``code``)."""
-    table = practice_table()
-    practices = [load_knowledge_base().practices[pid] for pid in table.index]
-    return pd.DataFrame({
-        "practice_id": _categorical(table.index), "name": _categorical(table["name"]),
-        "family": _categorical(table["family"]),
-        "years_to_saturation": table["years_to_saturation"].to_numpy(float),
-        **{f"cobenefit_{name}": [p.cobenefits.get(name, 0) for p in practices] for name in COBENEFITS},
-        "cost_class": _categorical(table["cost_class"]),
-        "cost_usd_ha_min": table["usd_ha_min"].to_numpy(float),
-        "cost_usd_ha_max": table["usd_ha_max"].to_numpy(float),
-        "caveats": _categorical([CAVEAT_SEPARATOR.join(p.caveats) for p in practices]),
-    })
-
-
-def _recommendations(top: pd.DataFrame, keys: list[ContextKey], context_of_unit: np.ndarray,
-                     baseline: pd.DataFrame, engine: Tier1Engine, options: Options) -> pd.DataFrame:
-    """The ranked rows of each unit (``row`` = unit), with the API's fields."""
-    unit, code = top["row"].to_numpy(), top["code"].to_numpy()
-    expected = top["expected"].to_numpy()
-    details = _practice_details().iloc[code].reset_index(drop=True)
-    target = baseline["target_4p1000_t_c_ha_yr"].to_numpy()[unit]
-    # Drivers depend on the context and the practice only: one call per pair.
-    pairs, first = distinct([context_of_unit[unit], code])
-    practice_ids = top["practice_id"].to_numpy(object)
-    drivers = np.array([tier1_drivers(engine, keys[context_of_unit[unit[i]]], practice_ids[i]) for i in first],
-                       dtype=object)[pairs]
-    gains = {
-        "expected_gain_t_c_ha_yr": expected,
-        "interval_p10_t_c_ha_yr": top["p10"].to_numpy(),
-        "interval_p90_t_c_ha_yr": top["p90"].to_numpy(),
-        "expected_gain_t_co2e_ha_yr": expected * engine.co2_per_c,
-        "share_of_4p1000_target": expected / target,
-        "meets_4p1000": expected >= target,
-        "gain_over_horizon_t_c_ha": expected * np.minimum(options.horizon_years,
-                                                         details["years_to_saturation"].to_numpy()),
-        "rationale": _categorical([rationale(d, e, t) for d, e, t in
-                                   zip(drivers, expected, top["tier1_gain_t_c_ha_yr"].to_numpy())]),
-    }
-    return pd.concat([pd.DataFrame({"row": unit, "rank": top["rank"].to_numpy()} | gains), details,
-                      baseline.iloc[unit].reset_index(drop=True)], axis=1)
-
-
-def _summaries(ranked: pd.DataFrame, units: pd.DataFrame, baseline: pd.DataFrame,
-               engine: Tier1Engine, options: Options) -> pd.DataFrame:
-    """One row per unit: applicable practices, the best one and the best bundle."""
-    target = baseline["target_4p1000_t_c_ha_yr"].to_numpy()
-    summary = baseline.copy()
-    summary["applicable_practices"] = np.bincount(ranked["row"], minlength=len(units))
-    best = ranked[ranked["rank"] == 1].set_index("row").reindex(range(len(units)))
-    summary["best_practice_id"] = _categorical(best["practice_id"])
-    summary["best_expected_gain_t_c_ha_yr"] = best["expected"].to_numpy()
-    summary["best_share_of_4p1000_target"] = best["expected"].to_numpy() / target
-    bundles = (best_bundles(ranked, units, engine, options.bundle_size) if options.bundle_size > 0
-               else pd.DataFrame(columns=["row", "practice_ids", "expected", "p10", "p90"]))
-    bundles = bundles.set_index("row").reindex(range(len(units)))
-    bundle_expected = bundles["expected"].to_numpy(float)
-    summary["bundle_practice_ids"] = _categorical(
-        bundles["practice_ids"].map(BUNDLE_SEPARATOR.join, na_action="ignore"))
-    summary["bundle_expected_gain_t_c_ha_yr"] = bundle_expected
-    summary["bundle_interval_p10_t_c_ha_yr"] = bundles["p10"].to_numpy(float)
-    summary["bundle_interval_p90_t_c_ha_yr"] = bundles["p90"].to_numpy(float)
-    summary["bundle_share_of_4p1000_target"] = bundle_expected / target
-    summary["bundle_meets_4p1000"] = pd.array(
-        np.where(np.isnan(bundle_expected), None, bundle_expected >= target), dtype="boolean")
-    return summary
+    # Batch output names the model by its version only; its training date is the manifest's.
+    stamp = ModelStamp(version=model_version, trained_at="")
+    return partial(score_contexts, recommender=Recommender(engine, batch_predictor(model, engine, onnx), stamp),
+                   options=options)

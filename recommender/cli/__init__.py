@@ -14,17 +14,19 @@ import click
 #: Set (to anything but empty or 0) to let unexpected errors show their traceback.
 DEBUG_ENV = "RECOMMENDER_DEBUG"
 
-#: Command name -> module of ``recommender.cli`` defining it under that name.
-#: Imported on use, so a quick command does not pay for the service or
-#: scikit-learn imports of the others.
+#: Command name -> (module of ``recommender.cli`` defining it under that
+#: name, one-line help). Modules are imported on use, so a quick command (or
+#: ``--help``) does not pay for the service, scikit-learn or training
+#: imports of the others.
 COMMANDS = {
-    "practices": "practices",
-    "assess": "assess",
-    "recommend": "recommend",
-    "serve": "serve",
-    "score": "score",
-    "train": "train",
-    "model": "models",
+    "practices": ("practices", "List the practice catalogue: family, where it applies, effect, cost."),
+    "assess": ("assess", "Tier 1 stock, 4 per 1000 target and the gain of every applicable practice."),
+    "recommend": ("recommend", "Rank the practices for one farm with the model in service."),
+    "serve": ("serve", "Serve the recommendation API and the advisor page."),
+    "score": ("score", "Score a farm survey (CSV or Parquet) with the model in service."),
+    "train": ("train", "Train a model on the reference set plus your observations; evaluate, save, promote."),
+    "model": ("models", "List, inspect, verify and promote the models of the registry."),
+    "rothc": ("rothc", "Run the RothC soil-carbon model on an input file."),
 }
 
 
@@ -35,7 +37,11 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return getattr(import_module(f"{__name__}.{COMMANDS[name]}"), name)
+        return getattr(import_module(f"{__name__}.{COMMANDS[name][0]}"), name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context):
         try:

@@ -1,7 +1,8 @@
 """Printing tables and JSON for the command line."""
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import click
 

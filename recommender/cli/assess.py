@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from recommender.cli._output import echo_json, echo_table
+from recommender.inputs.errors import describe
 from recommender.inputs.farm import FarmContext
 from recommender.science.tier1 import Tier1Engine
-from recommender.inputs.errors import describe
-from recommender.cli._output import echo_json, echo_table
 
 
 def read_farm(path: Path) -> FarmContext:
@@ -18,9 +18,9 @@ def read_farm(path: Path) -> FarmContext:
     try:
         return FarmContext.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except json.JSONDecodeError as error:
-        raise click.BadParameter(f"{path} is not valid JSON: {error}", param_hint="--farm")
+        raise click.BadParameter(f"{path} is not valid JSON: {error}", param_hint="--farm") from None
     except ValidationError as error:
-        raise click.BadParameter(f"{path} is not a valid farm:\n{describe(error)}", param_hint="--farm")
+        raise click.BadParameter(f"{path} is not a valid farm:\n{describe(error)}", param_hint="--farm") from None
 
 
 @click.command()

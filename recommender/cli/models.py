@@ -4,8 +4,9 @@ from pathlib import Path
 
 import click
 
-from recommender.model.registry import ModelRegistry, PointerError, RegistryError, default_models_dir
 from recommender.cli._output import echo_json, echo_table
+from recommender.model.provenance import trained_on
+from recommender.model.registry import ModelRegistry, PointerError, RegistryError, default_models_dir
 
 models_dir_option = click.option(
     "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -91,6 +92,7 @@ def show(version: str, fmt: str, models_dir: Path | None) -> None:
     if fmt == "json":
         echo_json(manifest)
         return
+    click.echo(trained_on(manifest) + "\n")
     card = registry.root / version / "MODEL_CARD.md"
     if card.is_file():
         click.echo(card.read_text(encoding="utf-8"))

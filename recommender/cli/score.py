@@ -5,16 +5,15 @@ from pathlib import Path
 
 import click
 
-from training.default import build_default
-
 from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
 from recommender.batch.scoring import chunk_scorer
 from recommender.batch.validation import SurveyError
 from recommender.batch.safety import check_destinations, clean_stale_partials
 from recommender.batch.writing import FORMATS, OutputError, destinations
-from recommender.recommend.ranking import OBJECTIVES
-from recommender.recommend.records import BUNDLE_SIZE_RANGE, HORIZON_YEARS_RANGE, TOP_K_RANGE, Options
+from recommender.cli._default_model import build_default
+from recommender.cli._options import ranking_options
 from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
+from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
 
 
@@ -23,15 +22,7 @@ from recommender.science.tier1 import Tier1Engine
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Ranked rows, one per farm and rank (.csv or .parquet; with --engine dask a "
                    "folder of Parquet parts).")
-@click.option("--top-k", type=click.IntRange(*TOP_K_RANGE), default=Options.top_k, show_default=True,
-              help="Practices listed per farm.")
-@click.option("--objective", type=click.Choice(OBJECTIVES), default=Options.objective, show_default=True,
-              help="carbon: expected gain; robust: 10 % quantile; cost: gain per USD; "
-                   "balanced: gain and co-benefits.")
-@click.option("--bundle-size", type=click.IntRange(*BUNDLE_SIZE_RANGE), default=Options.bundle_size,
-              show_default=True, help="Most practices in each farm's bundle; 0 for none.")
-@click.option("--horizon", type=click.FloatRange(*HORIZON_YEARS_RANGE), default=Options.horizon_years,
-              show_default=True, help="Years over which to sum each gain (saturation applies).")
+@ranking_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Format of all three outputs [default: each from its own suffix; CSV unless "
                    ".parquet]. The Dask engine writes Parquet.")
@@ -51,8 +42,8 @@ from recommender.science.tier1 import Tier1Engine
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models]; the default "
                    "model is built there if none is in service.")
-def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: int, horizon: float,
-          fmt: str | None, rejects: Path | None, summary: Path | None, engine: str, scheduler: str | None,
+def score(source: Path, output: Path, options: Options, fmt: str | None, rejects: Path | None,
+          summary: Path | None, engine: str, scheduler: str | None,
           workers: int | None, chunk_size: int, models_dir: Path | None) -> None:
     """Score a farm survey (CSV or Parquet, one farm per row) with the model in service.
 
@@ -89,7 +80,6 @@ def score(source: Path, output: Path, top_k: int, objective: str, bundle_size: i
         click.echo(f"removed {path}, a temporary file of an earlier interrupted run", err=True)
     for path in kept:
         click.echo(f"note: {path} belongs to a run still going (same outputs?)", err=True)
-    options = Options(objective=objective, top_k=top_k, bundle_size=bundle_size, horizon_years=horizon)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         loaded = ModelRegistry(models_dir or default_models_dir()).load_or_build(build_default)

@@ -1,4 +1,4 @@
-"""``recommender train`` (also ``python -m training``): retrain, compare, promote."""
+"""``recommender train``: retrain, compare, promote."""
 
 import logging
 import sys
@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from recommender.cli._output import echo_table
+from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
 from training.card import METHOD_NAMES
 from training.observations import ObservationError
 from training.pipeline import TrainingConfig
 from training.retrain import RetrainResult, retrain
-
-from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
-from recommender.cli._output import echo_table
 
 #: Exit status when ``--promote`` was asked but the not-worse rule refused it.
 EXIT_NOT_PROMOTED = 3
@@ -85,7 +84,8 @@ def echo_summary(result: RetrainResult) -> None:
 @click.option("--promote", is_flag=True, help="Put the new model in service if it is not worse than the current one.")
 @click.option("--force", is_flag=True, help="With --promote: promote even if worse (or if the current one is broken).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the reference set and the boosters.")
-@click.option("--skip-bad-rows", is_flag=True, help="Skip invalid observation rows (they are reported) instead of failing.")
+@click.option("--skip-bad-rows", is_flag=True,
+              help="Skip invalid observation rows (they are reported) instead of failing.")
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models].")
 @click.option("--folds", type=click.IntRange(2, 50), default=5, show_default=True,

@@ -149,5 +149,6 @@ def ipcc_climate_zone(
     for band, wet_zone, dry_zone in bands:
         conditions += [extratropical & band & moist, extratropical & band & ~moist]
         choices += [wet_zone, dry_zone]
-    zones = np.select(conditions, [zone.value for zone in choices], default="")
-    return pd.Series(np.where(zones == "", None, zones), index=index, dtype=object)
+    zones = np.select(conditions, [zone.value for zone in choices], default="").astype(object)
+    zones[zones == ""] = None
+    return pd.Series(zones, index=index, dtype=object)

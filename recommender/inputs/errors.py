@@ -6,13 +6,23 @@ everywhere.
 
 import math
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 #: JSON parsers (Python's among them) accept NaN and Infinity; the range
 #: message pydantic gives for them ("should be <= 100") would mislead.
 NOT_FINITE = "NaN and Infinity are not numbers; give a finite number (or leave the field out)"
+
+class FieldError(BaseModel):
+    """One problem with an input: which field, what is wrong, what is allowed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"field": "land_use", "problem": "Field required", "allowed": None}]})
+
+    field: str = Field(description="Dotted path of the field, '(body)' for the body as a whole")
+    problem: str
+    allowed: list[str] | None = Field(description="Allowed values, where they are a list")
 
 
 def error_records(error: ValidationError | Sequence[Mapping]) -> list[dict]:

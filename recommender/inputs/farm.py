@@ -1,18 +1,22 @@
 """The farm context: what the engine needs to know about one field."""
 
-from functools import lru_cache
-from typing import Annotated
+from functools import cache, lru_cache
+from typing import Annotated, NamedTuple
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from recommender.knowledge import load_knowledge_base, practice_set_problems
 from recommender.inputs.soils import derive_soil_class
+from recommender.knowledge import load_knowledge_base, practice_set_problems
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
-
+#: Longest farm identifier accepted (it is echoed in every answer and output row).
+FARM_ID_MAX_LENGTH = 128
 #: Smallest measured stock accepted, t C/ha (0-30 cm); even hyper-arid soils hold more.
 MIN_STOCK_T_HA = 0.1
+#: Largest: mineral soils stay far below; a larger figure is a unit mistake
+#: (kg instead of t) or an organic soil, which IPCC treats apart.
+MAX_STOCK_T_HA = 1000.0
 
 
 # Validation runs once per request in the service: the table look-ups it
@@ -24,10 +28,24 @@ def _soil_class(
     return derive_soil_class(load_knowledge_base(), texture, zone, clay_pct, stated)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _has_reference_stock(zone: str, soil_class: str) -> bool:
     stocks = load_knowledge_base().reference_stocks
     return not pd.isna(stocks.at[(zone, soil_class), "soc_ref_t_c_ha"])
+
+
+class ContextKey(NamedTuple):
+    """The categorical part of a farm: all the science needs besides a measured stock.
+
+    ``soil_class`` is resolved (stated or derived) and ``current_practices``
+    sorted, so two farms that the engine cannot tell apart share one key.
+    """
+
+    climate_zone: str
+    soil_class: str
+    land_use: str
+    degradation: str
+    current_practices: tuple[str, ...]
 
 
 class FarmContext(BaseModel):
@@ -56,7 +74,8 @@ class FarmContext(BaseModel):
         },
     )
 
-    farm_id: Annotated[str | None, Field(max_length=128, description="Your identifier, echoed back")] = None
+    farm_id: Annotated[str | None, Field(max_length=FARM_ID_MAX_LENGTH,
+                                         description="Your identifier, echoed back")] = None
     climate_zone: Annotated[ClimateZone, Field(description="IPCC climate zone (2019 Vol.4 Ch.3)")]
     soil_texture: Annotated[SoilTexture, Field(description="USDA texture class")]
     soil_class: Annotated[
@@ -69,15 +88,18 @@ class FarmContext(BaseModel):
         tuple[str, ...],
         Field(max_length=40, description="Catalogue ids of practices already in place"),
     ] = ()
-    clay_pct: Annotated[float | None, Field(ge=0, le=100, description="Clay content, %")] = None
+    # Numbers are strict: a boolean or a numeric string is refused, not read as a number.
+    clay_pct: Annotated[float | None, Field(strict=True, allow_inf_nan=False, ge=0, le=100,
+                                            description="Clay content, %", json_schema_extra={"unit": "%"})] = None
     soc_t_ha: Annotated[
         float | None,
         # The lower bound keeps the 4 per 1000 target (0.4 % of the stock) a
         # divisor: a stock of ~1e-300 would make shares of it overflow.
-        Field(ge=MIN_STOCK_T_HA, le=1000, validate_default=True,
-              description="Measured SOC stock, t C/ha, 0-30 cm"),
+        Field(strict=True, allow_inf_nan=False, ge=MIN_STOCK_T_HA, le=MAX_STOCK_T_HA, validate_default=True,
+              description="Measured SOC stock, t C/ha, 0-30 cm", json_schema_extra={"unit": "t C/ha, 0-30 cm"}),
     ] = None
-    area_ha: Annotated[float | None, Field(gt=0, le=1e7, description="Field area, ha")] = None
+    area_ha: Annotated[float | None, Field(strict=True, allow_inf_nan=False, gt=0, le=1e7,
+                                           description="Field area, ha", json_schema_extra={"unit": "ha"})] = None
 
     @field_validator("current_practices")
     @classmethod
@@ -116,5 +138,16 @@ class FarmContext(BaseModel):
 
     @property
     def resolved_soil_class(self) -> SoilClass:
-        """The stated soil class, or the one derived by ``recommender.soils``."""
+        """The stated soil class, or the one derived by ``recommender.inputs.soils``."""
         return _soil_class(self.soil_texture, self.climate_zone, self.clay_pct, self.soil_class)
+
+    @property
+    def key(self) -> ContextKey:
+        """The farm's categorical part (see :class:`ContextKey`)."""
+        return ContextKey(
+            self.climate_zone.value,
+            self.resolved_soil_class.value,
+            self.land_use.value,
+            self.degradation.value,
+            tuple(sorted(self.current_practices)),
+        )

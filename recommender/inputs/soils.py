@@ -14,11 +14,12 @@ Rule (IPCC 2019 Refinement Vol. 4 Ch. 3 Annex 3A.5 definitions):
    cannot be told from texture and must be stated.
 """
 
-from recommender.knowledge import KnowledgeBase
+from recommender.knowledge import KnowledgeBase, load_knowledge_base
 from recommender.vocabulary import ClimateZone, SoilClass, SoilTexture
 
-SANDY_MIN_SAND_PCT = 70.0
-SANDY_MAX_CLAY_PCT = 8.0
+#: IPCC's definition of sandy soils (``method.csv``).
+SANDY_MIN_SAND_PCT = float(load_knowledge_base().method["sandy_min_sand_pct"])
+SANDY_MAX_CLAY_PCT = float(load_knowledge_base().method["sandy_max_clay_pct"])
 LAC_ZONES = frozenset(
     {ClimateZone.TROPICAL_MOIST, ClimateZone.TROPICAL_WET, ClimateZone.TROPICAL_MONTANE}
 )

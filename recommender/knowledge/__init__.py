@@ -5,9 +5,10 @@ each loader here validates its table and fails with a message that says
 which file, row and column to fix.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from recommender.vocabulary import Degradation, LandUse
 from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
 from recommender.knowledge.factors import LEVELS
+from recommender.vocabulary import Degradation, LandUse
 
 LAND_USES = "land_uses.csv"
 DEGRADATION = "degradation.csv"

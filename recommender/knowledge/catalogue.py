@@ -1,97 +1,145 @@
-"""The practice catalogue as plain records (for JSON, tables and the API)."""
+"""The practice catalogue's public shape: what the API, the CLI and answers show of a practice."""
 
 from dataclasses import asdict
 from functools import lru_cache
+from typing import Annotated, Any, Literal
 
-import numpy as np
-import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
-from recommender.knowledge import Practice, load_knowledge_base
-from recommender.science.state import ORDER
+from recommender.knowledge import load_knowledge_base
+from recommender.knowledge.practices import COBENEFIT_MAX, COST_CLASSES, Practice
+from recommender.vocabulary import Family
+
+_RATE: dict[str, Any] = {"mean": 0.32, "low": 0.16, "high": 0.48, "source": "poeplau_don_2015",
+         "interval": "95% CI (mean +/- 2 SE)", "depth_cm": 22.0, "note": "meta-analysis of 139 plots"}
+_SOURCE: dict[str, Any] = {
+    "key": "ipcc2019_v4_ch5", "citation": "IPCC (2019) 2019 Refinement, Vol. 4, Ch. 5 Cropland, Table 5.5",
+    "doi_or_url": "https://www.ipcc-nggip.iges.or.jp/public/2019rf/vol4.html"}
+_EXAMPLE: dict[str, Any] = {
+    "id": "reduced_tillage", "name": "Reduced tillage", "family": "conservation_agriculture",
+    "description": "Replace ploughing with shallow or strip tillage.", "land_uses": ["cropland"],
+    "climate_zones": ["warm_temperate_moist"], "degradation": ["none", "moderate", "severe"],
+    "conflicts_with": ["no_till"], "effect": {"sets": {"tillage": "reduced_tillage"}, "rate": None},
+    "cobenefits": {"erosion_resistance": 2, "water_retention": 1, "fertility": 1, "biodiversity": 1},
+    "cobenefits_source": "estimate", "cost": {"class": "low", "usd_ha_min": -20.0, "usd_ha_max": 30.0,
+                                              "basis": "per ha per year", "source": "estimate"},
+    "years_to_saturation": 20.0, "caveats": [], "sources": [_SOURCE]}
+
+Score = Annotated[int, Field(ge=0, le=COBENEFIT_MAX)]
 
 
-def practice_record(practice: Practice) -> dict:
-    """One practice as a JSON-ready dict, with its sources resolved."""
+class Cobenefits(BaseModel):
+    """Effect on the four ecosystem services of soil organic matter, 0 (none) to 3 (strong)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["cobenefits"]]})
+
+    erosion_resistance: Score
+    water_retention: Score
+    fertility: Score
+    biodiversity: Score
+
+
+class Cost(BaseModel):
+    """Indicative cost, USD/ha/yr (negative: a net saving)."""
+
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"examples": [
+        {"class": "medium", "usd_ha_min": 50.0, "usd_ha_max": 300.0}]})
+
+    cost_class: Literal[COST_CLASSES] = Field(alias="class")  # type: ignore[valid-type]
+    usd_ha_min: float
+    usd_ha_max: float
+
+
+class CostDetail(Cost):
+    """Indicative cost with its basis and source."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["cost"]]})
+
+    basis: str
+    source: str
+
+
+class Rate(BaseModel):
+    """A published SOC accrual rate, t C/ha/yr, with its interval."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_RATE]})
+
+    mean: float
+    low: float
+    high: float
+    source: str
+    interval: str
+    depth_cm: float | None
+    note: str
+
+
+class Effect(BaseModel):
+    """What a practice does: IPCC Tier 1 state levels it sets and/or a published rate."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE["effect"], {"sets": {}, "rate": _RATE}]})
+
+    sets: dict[str, str] = Field(description="IPCC Tier 1 state levels the practice sets")
+    rate: Rate | None
+
+
+class Source(BaseModel):
+    """A reference behind a practice's figures."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_SOURCE]})
+
+    key: str
+    citation: str
+    doi_or_url: str
+
+
+class PracticeInfo(BaseModel):
+    """One practice of the catalogue."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    id: str
+    name: str
+    family: Family
+    description: str
+    land_uses: list[str]
+    climate_zones: list[str]
+    degradation: list[str]
+    conflicts_with: list[str]
+    effect: Effect
+    cobenefits: Cobenefits
+    cobenefits_source: str
+    cost: CostDetail
+    years_to_saturation: float
+    caveats: list[str]
+    sources: list[Source]
+
+
+def practice_info(practice: Practice) -> PracticeInfo:
+    """One practice in its public shape, with its sources resolved."""
     sources = load_knowledge_base().sources
-    rate = asdict(practice.rate) if practice.rate else None
-    return {
-        "id": practice.id,
-        "name": practice.name,
-        "family": practice.family.value,
-        "description": practice.description,
-        "land_uses": sorted(u.value for u in practice.land_uses),
-        "climate_zones": sorted(z.value for z in practice.climate_zones),
-        "degradation": sorted(d.value for d in practice.degradation),
-        "conflicts_with": sorted(practice.conflicts_with),
-        "effect": {"sets": dict(practice.sets), "rate": rate},
-        "cobenefits": dict(practice.cobenefits),
-        "cobenefits_source": practice.cobenefits_source,
-        "cost": {
-            "class": practice.cost.cost_class,
-            "usd_ha_min": practice.cost.usd_ha_min,
-            "usd_ha_max": practice.cost.usd_ha_max,
-            "basis": practice.cost.basis,
-            "source": practice.cost.source,
-        },
-        "years_to_saturation": practice.years_to_saturation,
-        "caveats": list(practice.caveats),
-        "sources": [
-            {"key": key, "citation": sources[key]["citation"], "doi_or_url": sources[key].get("doi_or_url", "")}
-            for key in practice.sources
-        ],
-    }
-
-
-def practice_records() -> list[dict]:
-    """Every practice of the catalogue, in catalogue order."""
-    return [practice_record(p) for p in load_knowledge_base().practices.values()]
+    return PracticeInfo(
+        id=practice.id,
+        name=practice.name,
+        family=practice.family,
+        description=practice.description,
+        land_uses=sorted(u.value for u in practice.land_uses),
+        climate_zones=sorted(z.value for z in practice.climate_zones),
+        degradation=sorted(d.value for d in practice.degradation),
+        conflicts_with=sorted(practice.conflicts_with),
+        effect=Effect(sets=dict(practice.sets), rate=Rate(**asdict(practice.rate)) if practice.rate else None),
+        cobenefits=Cobenefits(**practice.cobenefits),
+        cobenefits_source=practice.cobenefits_source,
+        cost=CostDetail.model_validate({"class": practice.cost.cost_class, "usd_ha_min": practice.cost.usd_ha_min,
+                                        "usd_ha_max": practice.cost.usd_ha_max, "basis": practice.cost.basis,
+                                        "source": practice.cost.source}),
+        years_to_saturation=practice.years_to_saturation,
+        caveats=list(practice.caveats),
+        sources=[Source(key=key, citation=sources[key]["citation"], doi_or_url=sources[key].get("doi_or_url", ""))
+                 for key in practice.sources],
+    )
 
 
 @lru_cache(maxsize=1)
-def practice_table() -> pd.DataFrame:
-    """One row per practice with the attributes ranking needs, indexed by id.
-
-    ``code`` is the practice's position in the catalogue. ``attrs`` holds two
-    boolean matrices over those codes: ``conflicts`` (symmetric) and
-    ``bundle_excludes`` (``[a, b]``: once ``a`` is in a bundle, ``b`` may not
-    join: it conflicts, or adds nothing).
-    """
-    practices = list(load_knowledge_base().practices.values())
-    table = pd.DataFrame(
-        {
-            "code": range(len(practices)),
-            "name": [p.name for p in practices],
-            "family": [p.family.value for p in practices],
-            "cost_class": [p.cost.cost_class for p in practices],
-            "usd_ha_min": [p.cost.usd_ha_min for p in practices],
-            "usd_ha_max": [p.cost.usd_ha_max for p in practices],
-            "cobenefit_score": [sum(p.cobenefits.values()) for p in practices],
-            "years_to_saturation": [p.years_to_saturation for p in practices],
-        },
-        index=pd.Index([p.id for p in practices], name="practice_id"),
-    )
-    position = {p.id: i for i, p in enumerate(practices)}
-    conflicts = np.zeros((len(practices), len(practices)), dtype=bool)
-    for p in practices:
-        for other in p.conflicts_with:
-            conflicts[position[p.id], position[other]] = True
-    redundant = np.array([[_adds_nothing_after(b, a) for b in practices] for a in practices])
-    table.attrs["conflicts"] = conflicts
-    table.attrs["bundle_excludes"] = conflicts | redundant
-    return table
-
-
-def _adds_nothing_after(later: Practice, first: Practice) -> bool:
-    """Whether ``later`` changes nothing once ``first`` is adopted: no rate of
-    its own, and every level it sets is already reached (manure then compost
-    both mean IPCC "high input with manure")."""
-    if later is first or later.rate is not None or not later.sets:
-        return False
-    for dimension, level in later.sets.items():
-        reached = first.sets.get(dimension)
-        if reached is None:
-            return False
-        order = ORDER.get(dimension)
-        if reached != level and (order is None or order.index(reached) < order.index(level)):
-            return False
-    return True
+def catalogue() -> tuple[PracticeInfo, ...]:
+    """Every practice of the catalogue, in catalogue order."""
+    return tuple(practice_info(p) for p in load_knowledge_base().practices.values())

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from recommender.vocabulary import ClimateZone, FactorRegion
 from recommender.knowledge._tables import KnowledgeBaseError, read_table, require_values
+from recommender.vocabulary import ClimateZone, FactorRegion
 
 NAME = "climate_zones.csv"
 COLUMNS = {

@@ -1,7 +1,7 @@
 """Method constants of the Tier 1 calculation, each with its source."""
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from recommender.knowledge._tables import KnowledgeBaseError, read_table
 

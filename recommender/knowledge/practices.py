@@ -1,12 +1,13 @@
 """The practice catalogue: what each practice is, where it applies, what it does."""
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-from recommender.vocabulary import ClimateZone, Degradation, Family, LandUse
 from recommender.knowledge._tables import KnowledgeBaseError, read_yaml
 from recommender.knowledge.factors import LEVELS
+from recommender.vocabulary import ClimateZone, Degradation, Family, LandUse
 
 NAME = "practices.yaml"
 
@@ -21,6 +22,8 @@ STATE_LEVELS: Mapping[str, list[str]] = MappingProxyType(
     }
 )
 COBENEFITS = ("erosion_resistance", "water_retention", "fertility", "biodiversity")
+#: Co-benefit scores run from 0 (none) to this (strong), per service.
+COBENEFIT_MAX = 3
 COST_CLASSES = ("low", "medium", "high")
 
 
@@ -69,7 +72,6 @@ class Practice:
     saturation_source: str
     caveats: tuple[str, ...]
     sources: tuple[str, ...]
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _members(enum, values, where: str) -> frozenset:
@@ -101,10 +103,10 @@ def _practice(raw: dict) -> Practice:
         cost = dict(raw["cost"])
         cobenefits = dict(raw["cobenefits"])
         if set(cobenefits) != set(COBENEFITS) or not all(
-            isinstance(v, int) and 0 <= v <= 3 for v in cobenefits.values()
+            isinstance(v, int) and 0 <= v <= COBENEFIT_MAX for v in cobenefits.values()
         ):
             raise KnowledgeBaseError(
-                f"{NAME}: {where}: cobenefits needs integers 0..3 for {', '.join(COBENEFITS)}."
+                f"{NAME}: {where}: cobenefits needs integers 0..{COBENEFIT_MAX} for {', '.join(COBENEFITS)}."
             )
         if cost["class"] not in COST_CLASSES or cost["usd_ha_min"] > cost["usd_ha_max"]:
             raise KnowledgeBaseError(

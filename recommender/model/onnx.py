@@ -18,18 +18,17 @@ encoders are skl2onnx's, with unknown categories encoded as all zeros, as
 scikit-learn's ``handle_unknown="ignore"`` does.
 """
 
-from typing import Mapping
-
 import numpy as np
 import onnx
 import onnxruntime as ort
-import pandas as pd
 from onnx import TensorProto, numpy_helper
 from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
-from recommender.model.gain_model import CATEGORICAL, NUMERIC, GainModel, feature_frame
+from recommender.model.features import CATEGORICAL, NUMERIC, Features
+from recommender.model.gain_model import GainModel
 
 OUTPUTS = ("expected", "low", "high")
 #: Main ONNX opset of the graph; ``TreeEnsemble`` needs ai.onnx.ml opset 5.
@@ -43,6 +42,11 @@ _BRANCH_LEQ = 0
 _SUM = 1
 
 
+#: Largest difference allowed between the ONNX and scikit-learn residuals,
+#: t C/ha/yr (both compute in float64: observed differences are ~1e-15).
+PARITY_TOLERANCE = 1e-9
+
+
 class OnnxConversionError(RuntimeError):
     """A gain model that cannot be converted exactly to ONNX."""
 
@@ -53,16 +57,16 @@ def _booster_shape(operator) -> None:
 
 def _tree_arrays(booster: HistGradientBoostingRegressor) -> dict:
     """The boosting trees as the flat node and leaf arrays of ``TreeEnsemble``."""
-    arrays = {key: [] for key in ("splits", "features", "true_ids", "true_leaf", "false_ids",
-                                  "false_leaf", "missing", "leaf_weights", "roots")}
+    arrays: dict[str, list] = {key: [] for key in ("splits", "features", "true_ids", "true_leaf", "false_ids",
+                                                   "false_leaf", "missing", "leaf_weights", "roots")}
     for (predictor,) in booster._predictors:
         nodes = predictor.nodes
-        leaf_index, node_index = {}, {}
-        for i in np.flatnonzero(nodes["is_leaf"]):
+        leaf_index: dict[int, int] = {}
+        for i in np.flatnonzero(nodes["is_leaf"]).tolist():
             leaf_index[i] = len(arrays["leaf_weights"])
             arrays["leaf_weights"].append(float(nodes["value"][i]))
-        internal = np.flatnonzero(~nodes["is_leaf"].astype(bool))
-        if internal.size == 0:
+        internal = np.flatnonzero(~nodes["is_leaf"].astype(bool)).tolist()
+        if not internal:
             # A tree that is a single leaf: TreeEnsemble roots must be branch
             # nodes, so both sides of a dummy split lead to that leaf.
             arrays["roots"].append(len(arrays["splits"]))
@@ -135,7 +139,7 @@ def to_onnx(model: GainModel) -> onnx.ModelProto:
     float64, each shaped ``(n, 1)``; outputs ``expected``, ``low``, ``high``
     (residuals, float64, ``(n, 1)``), in that order.
     """
-    merged = None
+    merged: onnx.ModelProto | None = None
     for output in OUTPUTS:
         converted = convert_sklearn(
             getattr(model, output),
@@ -156,6 +160,8 @@ def to_onnx(model: GainModel) -> onnx.ModelProto:
             merged.graph.node.extend(graph.node)
             merged.graph.initializer.extend(graph.initializer)
             merged.graph.output.extend(graph.output)
+    if merged is None:
+        raise OnnxConversionError("the model has no output to convert")
     for opset in merged.opset_import:
         if opset.domain == "ai.onnx.ml":
             opset.version = ML_OPSET
@@ -183,35 +189,34 @@ class OnnxGainModel:
             to_onnx(model).SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
 
-    def predict_arrays(
-        self, categorical: Mapping[str, np.ndarray], tier1_gain: np.ndarray, stock: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Expected gain, p10 and p90 (t C/ha/yr, ordered) from prepared features.
-
-        ``categorical`` maps each of ``model.CATEGORICAL`` to an ``(n, 1)``
-        array of strings (``model.MISSING`` for none); ``tier1_gain`` and
-        ``stock`` are float64 arrays of ``n`` values.
-        """
+    def residuals(self, features: Features) -> np.ndarray:
+        """Predicted ``gain - Tier 1 gain``: n x 3 (mean, p10, p90), t C/ha/yr
+        (the contract of :meth:`GainModel.residuals`)."""
+        if len(features) == 0:
+            return np.empty((0, 3))
         gain_column, stock_column = NUMERIC
-        feeds = {**categorical, gain_column: tier1_gain.reshape(-1, 1), stock_column: stock.reshape(-1, 1)}
-        expected, low, high = (
-            tier1_gain + residual.ravel() for residual in self.session.run(OUTPUTS, feeds)
-        )
-        # Separately fitted quantiles can cross: ordered exactly as
-        # ``model.ordered_prediction`` does, without building a DataFrame.
-        return (expected, np.minimum(np.minimum(low, high), expected),
-                np.maximum(np.maximum(low, high), expected))
+        feeds = {name: values.reshape(-1, 1) for name, values in features.categories.items()}
+        feeds[gain_column] = features.tier1_gain.reshape(-1, 1)
+        feeds[stock_column] = features.stock.reshape(-1, 1)
+        return np.column_stack([residual.ravel() for residual in self.session.run(OUTPUTS, feeds)])
 
-    def predict(self, candidates: pd.DataFrame) -> pd.DataFrame:
-        """Columns ``expected``, ``p10``, ``p90`` aligned with ``candidates``' index
-        (the contract of :meth:`GainModel.predict`)."""
-        if candidates.empty:
-            return pd.DataFrame({"expected": [], "p10": [], "p90": []}, index=candidates.index)
-        features = feature_frame(candidates)
-        gain_column, stock_column = NUMERIC
-        expected, p10, p90 = self.predict_arrays(
-            {c: features[c].to_numpy(object).reshape(-1, 1) for c in CATEGORICAL},
-            features[gain_column].to_numpy(np.float64),
-            features[stock_column].to_numpy(np.float64),
-        )
-        return pd.DataFrame({"expected": expected, "p10": p10, "p90": p90}, index=candidates.index)
+
+def checked_conversion(model: GainModel, probe: Features, threads: int = 1) -> OnnxGainModel:
+    """``model`` converted to ONNX, after checking it agrees with scikit-learn on ``probe``.
+
+    Raises
+    ------
+    OnnxConversionError
+        If the model does not convert, or its residuals differ from
+        scikit-learn's by more than ``PARITY_TOLERANCE`` on a probe row.
+    """
+    converted = OnnxGainModel(model, threads)
+    # OpenMP limits are per calling thread: set here, where scikit-learn runs.
+    with threadpool_limits(threads):
+        reference = model.residuals(probe)
+    difference = float(np.abs(converted.residuals(probe) - reference).max(initial=0.0))
+    if difference > PARITY_TOLERANCE:
+        raise OnnxConversionError(
+            f"ONNX predictions differ from scikit-learn's by {difference:.2e} t C/ha/yr "
+            f"(tolerance {PARITY_TOLERANCE:g})")
+    return converted

@@ -32,11 +32,12 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import skops.io as sio
 from sklearn.pipeline import Pipeline
@@ -258,7 +259,7 @@ class ModelRegistry:
         before the folder is renamed into place.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
         try:
             artifact = staging / ARTIFACT

@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
+from recommender.inputs.farm import ContextKey
 from recommender.science.state import apply_practices
-from recommender.science.tier1 import ContextKey, Tier1Engine
+from recommender.science.tier1 import Tier1Engine
 
 
 @lru_cache(maxsize=65536)

@@ -14,69 +14,58 @@ without naming paths (it reaches unauthenticated clients through ``/readyz``).
 import logging
 import re
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
 
-import numpy as np
-import pandas as pd
 from pydantic import ValidationError
-from threadpoolctl import threadpool_limits
 
-from recommender.inputs.farm import FarmContext
-from recommender.model.onnx import OnnxConversionError, OnnxGainModel
-from recommender.recommend.records import Options
-from recommender.model.reference_set import reference_contexts
-from recommender.model.registry import LoadedModel, ModelRegistry
-from recommender.recommend.single import SingleFarmRecommender
-from recommender.science.tier1 import Tier1Engine
 from recommender.inputs.errors import error_records
+from recommender.inputs.farm import FARM_ID_MAX_LENGTH, FarmContext
+from recommender.model.candidates import CandidateSource
+from recommender.model.features import Features
+from recommender.model.onnx import OnnxConversionError, checked_conversion
+from recommender.model.reference_set import reference_probe
+from recommender.model.registry import LoadedModel, ModelRegistry
+from recommender.recommend.answer import Answer, ModelStamp
+from recommender.recommend.options import Options
+from recommender.recommend.recommender import Recommender
+from recommender.science.tier1 import Tier1Engine
 
 log = logging.getLogger(__name__)
-
-#: Largest difference allowed between the ONNX and scikit-learn predictions,
-#: t C/ha/yr (both compute in float64: observed differences are ~1e-15).
-PARITY_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class ServedModel:
-    """A registry model converted to ONNX, with the single-farm fast path."""
+    """A registry model converted to ONNX, answering through the one recommendation path."""
 
     loaded: LoadedModel
-    recommender: SingleFarmRecommender
+    recommender: Recommender
 
     @classmethod
-    def load(cls, loaded: LoadedModel, engine: Tier1Engine, probe: pd.DataFrame,
-             threads: int = 1) -> "ServedModel":
-        """Convert ``loaded.model`` and check it on the ``probe`` candidates.
+    def load(cls, loaded: LoadedModel, engine: Tier1Engine, probe: Features, threads: int = 1) -> "ServedModel":
+        """Convert ``loaded.model`` and check it on the ``probe`` rows.
 
         Raises
         ------
         OnnxConversionError
             If the model cannot be converted or the converted model's
-            predictions differ from the original's by more than
-            ``PARITY_TOLERANCE``.
+            predictions differ from the original's (``checked_conversion``).
         """
-        scorer = OnnxGainModel(loaded.model, threads)
-        # OpenMP limits are per calling thread: set here, where scikit-learn runs.
-        with threadpool_limits(threads):
-            reference = loaded.model.predict(probe).to_numpy()
-        difference = float(np.abs(scorer.predict(probe).to_numpy() - reference).max(initial=0.0))
-        if difference > PARITY_TOLERANCE:
-            raise OnnxConversionError(
-                f"model '{loaded.version}': ONNX predictions differ from scikit-learn's by "
-                f"{difference:.2e} t C/ha/yr (tolerance {PARITY_TOLERANCE:g}); not serving it"
-            )
-        return cls(loaded, SingleFarmRecommender(loaded, scorer, engine))
+        try:
+            scorer = checked_conversion(loaded.model, probe, threads)
+        except OnnxConversionError as error:
+            raise OnnxConversionError(f"model '{loaded.version}': {error}; not serving it") from error
+        stamp = ModelStamp(version=loaded.version, trained_at=loaded.manifest["created"])
+        return cls(loaded, Recommender(engine, scorer, stamp))
 
     @property
     def version(self) -> str:
         return self.loaded.version
 
-    def recommend(self, context: FarmContext, options: Options = Options()) -> dict:
-        """The answer for one farm (as ``recommend.recommend`` gives it)."""
-        return self.recommender.recommend(context, options)
+    def recommend(self, context: FarmContext, options: Options = Options()) -> Answer:
+        """The answer for one farm."""
+        return self.recommender.answer(context, options)
 
     def recommend_batch(self, farms: Sequence[Mapping], options: Options = Options()) -> list[dict]:
         """Validate and answer each farm on its own, in input order.
@@ -91,10 +80,10 @@ class ServedModel:
                 context = FarmContext.model_validate(farm)
             except ValidationError as error:
                 farm_id = farm.get("farm_id") if isinstance(farm, Mapping) else None
-                # Echoed when it is a usable id (FarmContext accepts up to 128 characters).
+                # Echoed when it is a usable id.
                 results.append({
                     "index": index, "status": "invalid",
-                    "farm_id": farm_id if isinstance(farm_id, str) and len(farm_id) <= 128 else None,
+                    "farm_id": farm_id if isinstance(farm_id, str) and len(farm_id) <= FARM_ID_MAX_LENGTH else None,
                     "answer": None, "errors": error_records(error),
                 })
                 continue
@@ -139,10 +128,9 @@ class ModelService:
         return None if self.last_error is None else redact_paths(self.last_error)
 
     @cached_property
-    def probe(self) -> pd.DataFrame:
-        """Candidates of the reference grid (every zone, soil class, land use
-        and degradation) on which each converted model is checked."""
-        return self.engine.candidates(reference_contexts(self.engine, extra=0))
+    def probe(self) -> Features:
+        """Model inputs of the reference grid on which each converted model is checked."""
+        return reference_probe(CandidateSource(self.engine))
 
     def refresh(self) -> bool:
         """Load the model in service if it is not the one served; True if swapped."""

@@ -1,0 +1,1 @@
+"""Scientific process models (RothC) behind the recommendations."""

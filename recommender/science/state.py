@@ -10,8 +10,8 @@ apply depend on the land use (IPCC 2019 Vol. 4 Ch. 5 and 6):
 * grassland: F_MG(condition) x F_I(input, improved grassland only).
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
 
 from recommender.knowledge import KnowledgeBase, Practice
 from recommender.vocabulary import Degradation, LandUse

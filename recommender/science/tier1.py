@@ -13,44 +13,19 @@ biochar, ...). Intervals are the 10th-90th percentiles of Monte Carlo draws of
 every factor, reference stock and rate (``recommender.uncertainty``).
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
-import pandas as pd
 
-from recommender.inputs.farm import FarmContext
+from recommender.inputs.farm import ContextKey, FarmContext
 from recommender.knowledge import KnowledgeBase, load_knowledge_base
 from recommender.science.state import State, apply_practices, baseline_state
 from recommender.science.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, make_draws
 from recommender.vocabulary import Degradation, LandUse
 
 QUANTILES = (10, 90)
-
-
-class IncompatiblePracticesError(ValueError):
-    """Practices that cannot be adopted together on one field."""
-
-
-class ContextKey(NamedTuple):
-    """The categorical part of a context: all Tier 1 needs besides a measured stock."""
-
-    climate_zone: str
-    soil_class: str
-    land_use: str
-    degradation: str
-    current_practices: tuple[str, ...]
-
-    @classmethod
-    def of(cls, context: FarmContext) -> "ContextKey":
-        return cls(
-            context.climate_zone.value,
-            context.resolved_soil_class.value,
-            context.land_use.value,
-            context.degradation.value,
-            tuple(sorted(context.current_practices)),
-        )
 
 
 @dataclass(frozen=True)
@@ -67,6 +42,21 @@ class Gain:
     years_to_saturation: float
     tier1_factor_part_t_c_ha_yr: float
     published_rate_part_t_c_ha_yr: float
+
+
+@dataclass(frozen=True)
+class ContextChanges:
+    """Central Tier 1 change of adopting each applicable practice of a context.
+
+    The gain of practice ``i`` on a field of stock S is
+    ``S x relative[i] + rate[i]`` t C/ha/yr (S: measured, or ``tier1_stock``).
+    """
+
+    practice_ids: tuple[str, ...]
+    relative: np.ndarray
+    rate: np.ndarray
+    tier1_stock: float
+    state: State
 
 
 @dataclass(frozen=True)
@@ -107,7 +97,7 @@ class Tier1Engine:
         self.current_state = lru_cache(maxsize=8192)(self._current_state)
         self.screen = lru_cache(maxsize=8192)(self._screen)
         self.tier1_stock = lru_cache(maxsize=8192)(self._tier1_stock)
-        self.candidate_rows = lru_cache(maxsize=8192)(self._candidate_rows)
+        self.changes = lru_cache(maxsize=8192)(self._changes)
         self._central_change = lru_cache(maxsize=65536)(self._central_change_of_state)
         # The baseline depends on land use and degradation only; the table
         # look-ups behind it are slow next to everything else per context.
@@ -145,20 +135,6 @@ class Tier1Engine:
             else:
                 applicable.append(practice.id)
         return tuple(applicable), excluded
-
-    def check_bundle(self, key: ContextKey, practice_ids: Sequence[str]) -> None:
-        """Raise :class:`IncompatiblePracticesError` unless the bundle can be adopted."""
-        applicable, excluded = self.screen(key)
-        for pid in practice_ids:
-            if pid not in applicable:
-                reason = excluded.get(pid, "not in the practice catalogue")
-                raise IncompatiblePracticesError(f"practice '{pid}' cannot be adopted: {reason}")
-        for i, first in enumerate(practice_ids):
-            for second in practice_ids[i + 1 :]:
-                if second in self.kb.practices[first].conflicts_with:
-                    raise IncompatiblePracticesError(
-                        f"practices '{first}' and '{second}' conflict and cannot share a bundle"
-                    )
 
     # -- numbers ------------------------------------------------------------
     def _factor_product(self, state: State, region: str, rows=slice(None)) -> tuple[float, np.ndarray]:
@@ -235,14 +211,15 @@ class Tier1Engine:
     def assess(self, context: FarmContext, horizon_years: float | None = None) -> Assessment:
         """Stock, 4 per 1000 target and the gain of every applicable practice."""
         horizon_years = horizon_years or self.transition_years
-        key = ContextKey.of(context)
+        key = context.key
         applicable, excluded = self.screen(key)
         stock, stock_draws = self.tier1_stock(key)
         measured = context.soc_t_ha is not None
-        if measured:
+        if context.soc_t_ha is not None:
             stock, interval = context.soc_t_ha, (context.soc_t_ha, context.soc_t_ha)
         else:
-            interval = tuple(float(q) for q in np.percentile(stock_draws, QUANTILES))
+            low, high = np.percentile(stock_draws, QUANTILES)
+            interval = (float(low), float(high))
         return Assessment(
             context=context,
             soil_class=key.soil_class,
@@ -257,14 +234,6 @@ class Tier1Engine:
             excluded=dict(excluded),
         )
 
-    def bundle(
-        self, context: FarmContext, practice_ids: Sequence[str], horizon_years: float | None = None
-    ) -> Gain:
-        """Gain of adopting several compatible practices together."""
-        key = ContextKey.of(context)
-        self.check_bundle(key, practice_ids)
-        return self.gain(key, practice_ids, context.soc_t_ha, horizon_years or self.transition_years)
-
     # -- many farms at once -------------------------------------------------
     def central_change(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
         """Central ``(F_new / F_current - 1) / D`` and summed published rate of
@@ -277,55 +246,14 @@ class Tier1Engine:
         central = slice(0, 0)
         return self._state_change(current, region, practice_ids, central)[0], self.rate(practice_ids, central)[0]
 
-    def _candidate_rows(self, key: ContextKey) -> tuple[tuple, ...]:
-        """Per applicable practice: id, current state levels, Tier 1 stock, relative
-        change and published rate."""
+    def _changes(self, key: ContextKey) -> "ContextChanges":
+        """What adopting each applicable practice does here (``changes`` is the cached call)."""
         applicable, _ = self.screen(key)
-        state = self.current_state(key)
-        stock, _ = self.tier1_stock(key)
-        return tuple(
-            (pid, state.land_use, state.tillage, state.input, state.grassland_management, stock,
-             *self.central_change(key, (pid,)))
-            for pid in applicable
+        pairs = [self.central_change(key, (pid,)) for pid in applicable]
+        return ContextChanges(
+            practice_ids=applicable,
+            relative=np.array([relative for relative, _ in pairs], dtype=float),
+            rate=np.array([rate for _, rate in pairs], dtype=float),
+            tier1_stock=float(self.tier1_stock(key)[0]),
+            state=self.current_state(key),
         )
-
-    def candidates(self, contexts: pd.DataFrame) -> pd.DataFrame:
-        """Every applicable (farm, practice) pair with its central Tier 1 gain.
-
-        ``contexts`` holds validated contexts, one row per farm, with columns
-        ``climate_zone, soil_class`` (resolved), ``land_use, degradation``,
-        ``current_practices`` (tuple of ids) and ``soc_t_ha`` (NaN when not
-        measured). The work is done once per distinct categorical context and
-        joined back, so surveys that repeat contexts cost little.
-
-        Returns one row per pair: ``row`` (position in ``contexts``),
-        ``practice_id``, the context's categories, the current state's levels
-        (``state_*``), ``stock_t_c_ha``,
-        ``target_t_c_ha_yr`` and ``tier1_gain_t_c_ha_yr``.
-        """
-        columns = list(ContextKey._fields)
-        key_codes = contexts.groupby(columns, sort=False, observed=True).ngroup().to_numpy()
-        unique = contexts[columns].assign(_code=key_codes).drop_duplicates("_code")
-        pieces = [
-            (record[-1], *row)
-            for record in unique.itertuples(index=False)
-            for row in self.candidate_rows(ContextKey(*record[:-1]))
-        ]
-        table = pd.DataFrame(
-            pieces,
-            columns=["_code", "practice_id", "state_land_use", "state_tillage", "state_input",
-                     "state_grassland", "_tier1_stock", "_relative", "_rate"],
-        )
-        keys = unique[["_code", *columns[:-1]]]
-        table = keys.merge(table, on="_code", how="inner")
-        farms = pd.DataFrame({"row": np.arange(len(contexts)), "_code": key_codes,
-                              "_measured": contexts["soc_t_ha"].to_numpy(float)})
-        out = farms.merge(table, on="_code", how="inner", sort=False).sort_values(
-            ["row"], kind="stable"
-        )
-        stock = out["_measured"].fillna(out["_tier1_stock"])
-        out["stock_t_c_ha"] = stock
-        out["target_t_c_ha_yr"] = stock * self.target_fraction
-        out["tier1_gain_t_c_ha_yr"] = stock * out["_relative"] + out["_rate"]
-        return out.drop(columns=["_code", "_measured", "_tier1_stock", "_relative", "_rate"]).reset_index(drop=True)
-

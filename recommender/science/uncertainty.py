@@ -39,37 +39,33 @@ class Draws:
         return self.factor_draws.shape[0]
 
 
-#: Draws are floored at this fraction of the central value: a factor or a
-#: stock cannot reach zero, and the floor only bites on rare draws of the
-#: widest (+/- 90 %) errors.
-FLOOR = 0.05
-
-
-def _relative(rng, central: np.ndarray, error_pct: np.ndarray, n: int) -> np.ndarray:
+def _relative(rng, central: np.ndarray, error_pct: np.ndarray, n: int, floor: float) -> np.ndarray:
     sd = central * error_pct / 100.0 / 2.0
-    return np.maximum(central + sd * rng.standard_normal((n, central.size)), FLOOR * central)
+    return np.maximum(central + sd * rng.standard_normal((n, central.size)), floor * central)
 
 
 def make_draws(kb: KnowledgeBase, n_draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> Draws:
     """Draw every uncertain figure ``n_draws`` times with ``seed``."""
     rng = np.random.default_rng(seed)
+    # A factor or a stock cannot reach zero (method.csv: draw_floor_fraction).
+    floor = kb.method["draw_floor_fraction"]
     factors = kb.factors
     factor_central = factors["value"].to_numpy(float)
     stocks = kb.reference_stocks
     stock_central = stocks["soc_ref_t_c_ha"].to_numpy(float)
-    rated = [p for p in kb.practices.values() if p.rate is not None]
-    rate_central = np.array([p.rate.mean for p in rated], dtype=float)
-    rate_sd = np.array([(p.rate.high - p.rate.low) / (2 * Z95) for p in rated], dtype=float)
+    rated = [(p.id, p.rate) for p in kb.practices.values() if p.rate is not None]
+    rate_central = np.array([rate.mean for _, rate in rated], dtype=np.float64)
+    rate_sd = np.array([(rate.high - rate.low) / (2 * Z95) for _, rate in rated], dtype=np.float64)
     return Draws(
         factor_index={key: i for i, key in enumerate(factors.index)},
         factor_central=factor_central,
-        factor_draws=_relative(rng, factor_central, factors["error_pct"].to_numpy(float), n_draws),
+        factor_draws=_relative(rng, factor_central, factors["error_pct"].to_numpy(float), n_draws, floor),
         stock_index={key: i for i, key in enumerate(stocks.index)},
         stock_central=stock_central,
         stock_draws=_relative(
-            rng, stock_central, np.nan_to_num(stocks["error_pct"].to_numpy(float)), n_draws
+            rng, stock_central, np.nan_to_num(stocks["error_pct"].to_numpy(float)), n_draws, floor
         ),
-        rate_index={p.id: i for i, p in enumerate(rated)},
+        rate_index={pid: i for i, (pid, _) in enumerate(rated)},
         rate_central=rate_central,
         rate_draws=rate_central + rate_sd * rng.standard_normal((n_draws, len(rated))),
     )

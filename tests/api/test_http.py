@@ -1,5 +1,7 @@
 """The main paths over real HTTP, against ``recommender serve``."""
 
+import re
+
 from recommender.knowledge import load_knowledge_base
 
 
@@ -59,3 +61,14 @@ def test_oversize_body_is_refused(server):
                            headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert "larger than" in response.json()["detail"]
+
+
+def test_docs_work_offline(server):
+    """/docs loads Swagger UI from the service itself, never from another host."""
+    page = server.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert server.get(asset).status_code == 200, asset
+    assert "openapi.json" in page.text and server.get("/openapi.json").status_code == 200

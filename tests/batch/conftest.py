@@ -5,7 +5,7 @@ import pytest
 from batch_survey import make_survey
 
 from recommender.batch.scoring import chunk_scorer
-from recommender.recommend.records import Options
+from recommender.recommend.options import Options
 
 
 @pytest.fixture(scope="session")

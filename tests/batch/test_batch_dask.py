@@ -13,7 +13,7 @@ from distributed import Client, LocalCluster, WorkerPlugin
 from recommender.batch.distributed import Settings, score_dask
 from recommender.batch.local import score_local
 from recommender.batch.writing import destinations
-from recommender.recommend.records import Options
+from recommender.recommend.options import Options
 
 
 @pytest.fixture(scope="module")

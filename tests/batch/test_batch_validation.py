@@ -1,8 +1,11 @@
 """Vectorised validation: rejects with reasons, and the semantics of FarmContext."""
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import pytest
+from batch_survey import BAD
 from pydantic import ValidationError
 
 from recommender.batch.ids import SeenIds
@@ -12,10 +15,7 @@ from recommender.batch.validation import (
     check_columns,
     validate_chunk,
 )
-from recommender.inputs.farm import FarmContext
-from recommender.science.tier1 import ContextKey
-
-from batch_survey import BAD
+from recommender.inputs.farm import ContextKey, FarmContext
 
 
 def test_bad_rows_are_rejected_with_row_number_column_and_reason(survey):
@@ -34,9 +34,9 @@ def test_bad_rows_are_rejected_with_row_number_column_and_reason(survey):
 def test_valid_contexts_are_resolved_like_farm_context(survey):
     contexts = validate_chunk(survey, 1, SeenIds()).contexts
     first = contexts.iloc[0]
-    expected = ContextKey.of(FarmContext.model_validate(
+    expected = FarmContext.model_validate(
         {k: v for k, v in survey.iloc[0].items() if v and k != "region"}
-        | {"current_practices": [p for p in survey.iloc[0]["current_practices"].split(";") if p]}))
+        | {"current_practices": [p for p in survey.iloc[0]["current_practices"].split(";") if p]}).key
     assert ContextKey(*(first[f] for f in ContextKey._fields)) == expected
     assert contexts["row"].tolist() == sorted(contexts["row"])
 
@@ -82,6 +82,9 @@ def _farm_context_verdict(row: dict) -> set[str]:
     data = {k: v for k, v in row.items() if v != ""}
     if "current_practices" in data:
         data["current_practices"] = [p for p in data["current_practices"].split(";") if p]
+    for column in ("clay_pct", "soc_t_ha", "area_ha"):  # a survey's text cells, read as numbers when they are
+        with contextlib.suppress(KeyError, ValueError):
+            data[column] = float(data[column])
     try:
         FarmContext.model_validate(data)
     except ValidationError as error:

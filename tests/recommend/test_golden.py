@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from recommender.inputs.farm import FarmContext
-from recommender.recommend.records import Options
+from recommender.recommend.options import Options
 
 GOLDEN = Path(__file__).with_name("golden_answers.json")
 TOLERANCE = 1e-9
@@ -42,18 +42,15 @@ def golden():
     return json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-def test_golden_answers_unchanged(golden, small_model, engine, monkeypatch):
-    import recommender.recommend.records
-
-    # Pre-refactor answers round to 6 decimals; the golden file keeps full precision.
-    monkeypatch.setattr(recommender.recommend.records, "round", lambda x, n=None: x, raising=False)
-    from recommender.model.reference_set import reference_contexts
+def test_golden_answers_unchanged(golden, small_model, engine):
+    from recommender.model.candidates import CandidateSource
+    from recommender.model.reference_set import reference_probe
     from recommender.recommend.service import ServedModel
 
-    served = ServedModel.load(small_model, engine, engine.candidates(reference_contexts(engine, extra=0)))
+    served = ServedModel.load(small_model, engine, reference_probe(CandidateSource(engine)))
     found = []
     for case in golden:
-        answer = dict(served.recommend(FarmContext.model_validate(case["farm"]), Options(**case["options"])))
-        answer.pop("model")
+        answer = served.recommend(FarmContext.model_validate(case["farm"]), Options(**case["options"]))
+        answer = answer.model_dump(mode="json", by_alias=True, exclude={"model"})
         found += [f"{case['farm']['farm_id']}{d}" for d in differences(case["answer"], answer)]
     assert not found, f"{len(found)} differences, first ones:\n" + "\n".join(found[:20])

@@ -3,11 +3,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fitting import train
 
 import training.evaluation as evaluation
 from training.evaluation import cross_validate, metrics_table, ranking_quality, study_bootstrap
 from training.observations import validate_observations
-from training.pipeline import TrainingConfig, build_reference, observation_rows, train
+from training.pipeline import TrainingConfig, build_reference, observation_rows
 from training.promotion import RULES, decide
 from training.synthetic import synthetic_observations
 

@@ -3,14 +3,24 @@ from importlib.resources import files
 import numpy as np
 import pandas as pd
 import pytest
+from fitting import train
 
-from recommender.model.gain_model import CATEGORICAL, NUMERIC
-from recommender.science.tier1 import ContextKey
-from training.duration import (DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration,
-                               to_horizon)
+from recommender.inputs.farm import ContextKey
+from recommender.model.candidates import CandidateSource
+from recommender.model.features import CATEGORICAL, NUMERIC
+from recommender.model.reference_set import context_candidates
+from training.duration import DEFAULT_TAU_YEARS, duration_weight, fit_tau, mean_rate_factor, to_duration, to_horizon
 from training.observations import read_observations, validate_observations
-from training.pipeline import (TARGET, TrainingConfig, build_reference, data_fingerprint, fitted_tau,
-                               observation_rows, resolve_tau, train, training_weights)
+from training.pipeline import (
+    TARGET,
+    TrainingConfig,
+    build_reference,
+    data_fingerprint,
+    fitted_tau,
+    observation_rows,
+    resolve_tau,
+    training_weights,
+)
 from training.synthetic import synthetic_observations
 
 SMALL = TrainingConfig(draws_per_pair=2, extra_contexts=100, max_iter=20)
@@ -30,17 +40,18 @@ def test_observation_features_match_engine_candidates(engine):
     observations = validate_observations(synthetic_observations(engine, sites=24)).observations
     rows = observation_rows(observations, engine, DEFAULT_TAU_YEARS)
     contexts = observations.assign(current_practices=observations["current_practices"].map(tuple))
-    candidates = engine.candidates(contexts)
+    found = context_candidates(CandidateSource(engine), contexts)
+    candidates = found.features.frame().assign(row=found.farm)
     merged = rows.reset_index().merge(candidates, left_on=["index", "practice_id"],
                                       right_on=["row", "practice_id"], suffixes=("", "_engine"))
     assert len(merged) == len(rows)  # every single-practice observation is an engine candidate
-    for column in [c for c in (*CATEGORICAL, *NUMERIC, "state_land_use") if c != "practice_id"]:
+    for column in [c for c in (*CATEGORICAL, *NUMERIC) if c != "practice_id"]:
         pd.testing.assert_series_equal(merged[column], merged[f"{column}_engine"], check_names=False)
 
 
 def test_combination_takes_the_bundle_gain(engine, example):
     rows = observation_rows(example, engine, DEFAULT_TAU_YEARS)
-    combined = rows[rows["practice_id"] == "cover_crops+no_till"].iloc[0]
+    combined = rows[rows["practice_id"] == "cover_crops;no_till"].iloc[0]
     context = example.iloc[combined.name]
     key = ContextKey(context.climate_zone, context.soil_class, context.land_use, context.degradation,
                      tuple(context.current_practices))

@@ -35,7 +35,7 @@ def test_parse_depth_reads_text_and_spreadsheet_dates():
 
 def test_practice_codes_map_to_catalogue_combinations():
     practice, reason = shdb.map_practices(pd.Series(["CC-NT", "ST", "OF-CC", "PF", "NT-RT", None]))
-    assert practice.tolist()[:3] == ["cover_crops+no_till", "reduced_tillage", "cover_crops+manure"]
+    assert practice.tolist()[:3] == ["cover_crops;no_till", "reduced_tillage", "cover_crops;manure"]
     assert reason.tolist()[3:] == [shdb.UNMAPPED, shdb.CONTRADICTORY, shdb.NO_CODE]
     assert set(shdb.PRACTICE_CODES.values()) <= set(load_knowledge_base().practices)
 
@@ -55,7 +55,7 @@ def test_counts_add_up(raw, conversion):
 
 def test_practices_are_catalogue_ids(conversion):
     catalogue = load_knowledge_base().practices
-    ids = {p for combination in conversion.observations["practice"] for p in combination.split("+")}
+    ids = {p for combination in conversion.observations["practice"] for p in combination.split(";")}
     assert ids <= set(catalogue)
     assert not conversion.observations["conservation_type"].isin(shdb.UNCONFIRMED_CODES).any()
 

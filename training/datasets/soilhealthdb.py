@@ -7,55 +7,11 @@ health assessment. *Scientific Data* 7, 16. Its terms allow use with citation
 but not repackaging: this module reads the user's own download
 (``SoilHealthDB_V2.csv``); never commit the file or a converted copy.
 
-Conversion, row by row; a row that cannot be converted is counted under the
-first reason that applies (``DROP_REASONS``), never dropped silently:
-
-* **SOC rows**: rows with any of ``OC_C, OC_T`` (concentration, %) or
-  ``OC_Con_C, OC_Con_T`` (stock over the sampled layer, Mg C/ha).
-* **Practice** (``Conservation_Type``; combinations joined with ``-`` become
-  ``+``): see ``PRACTICE_CODES``. ST (strip tillage) is a form of reduced
-  tillage; OF (organic fertiliser: manure, compost, other organic amendments)
-  maps to ``manure``, the catalogue id whose Tier 1 state (high input with
-  manure) both manure and compost share; AF (agroforestry, including
-  improved fallows with trees or shrubs on cropland) maps to
-  ``alley_cropping``, the catalogue's trees-on-cropland practice; RO
-  (rotation, the database's diversified or legume rotations) maps to
-  ``legume_rotation``. PF, RD and IN have no confirmed meaning and are dropped
-  as ``unmapped practice code``.
-* **Land use**: cropland, the setting of the database's trials (orchards and
-  vineyards included: the catalogue defines cover crops, manure and alley
-  cropping on cropland only; ``crop_group`` keeps the database's crop group so
-  they can be told apart). Rows whose crop is grassland or pasture are
-  grassland, and are dropped when the catalogue has no grassland version of
-  the practice.
-* **Climate zone**: ``recommender.climate.ipcc_climate_zone`` from ``MAT``,
-  ``MAP`` and ``Elevation`` (PET proxy: Holdridge, see that module). Where
-  the long-term ``MAT``/``MAP`` are missing, the study's reported annual
-  ``Tannual``/``Pannual`` fill the gap, then values reported on other rows of
-  the same study and coordinates. Last, a site between the tropics
-  (|latitude| <= 23.44) below 1000 m with MAP but no temperature is taken as
-  tropical (MAT above 18 C, true of practically all tropical lowlands) and
-  zoned by MAP. ``climate_source`` says which way each row was zoned.
-* **Texture**: ``Texture`` names normalised to the 12 USDA ids (other values
-  in that column are Soil Taxonomy subgroup codes, not textures).
-* **Depth**: ``SamplingDepth`` like ``0-to-20`` or ``0-20`` (cm); cells that a
-  spreadsheet turned into dates (``20-Oct`` = 10-20 cm) are read back. Only
-  layers starting at the surface and ending between 5 and 100 cm are kept
-  (the range of ``recommender.depth``).
-* **Effect**: the control is a same-site conventional plot, so the annual
-  effect is (treatment - control) / ``Duration`` (yr), as a stock change:
-  from ``OC_Con_C/OC_Con_T`` where given (``soc_basis = stock``); else from
-  concentrations and bulk density, stock = OC (%) x BD (g/cm3) x depth (cm)
-  in t C/ha, BD from ``BD_C``/``BD_T`` or the site's ``SoilBD``
-  (``concentration_x_bd``); else the relative change (T - C) / C applied to
-  the IPCC Tier 1 stock of the control context (conventional cropland of the
-  row's climate zone and soil class, 0-30 cm, from
-  ``Tier1Engine.candidates``) scaled to the sampled layer with the depth
-  distribution (``relative_x_tier1_stock``). ``soc_t_ha`` is the control's
-  stock expressed over 0-30 cm where it was measured.
-* **Ids**: ``study_id`` = ``StudyID``; ``site_id`` = ``StudyID`` and the
-  coordinates. ``ExperimentID`` is kept as ``experiment_id``: in the file it
-  numbers comparisons and layers (and is partly turned into dates), not sites.
+Every row is converted or counted under the first reason that applies
+(``DROP_REASONS``), never dropped silently. The rules (practice codes,
+land use, climate zone, texture, depth, how the annual effect is computed,
+ids) are set out in ``training/README.md``, section *SoilHealthDB*; the
+functions below say which rule each implements.
 """
 
 import argparse
@@ -68,6 +24,10 @@ import numpy as np
 import pandas as pd
 
 from recommender.inputs.climate_zone import MONTANE_MIN_ELEVATION_M, ipcc_climate_zone
+from recommender.inputs.columns import PRACTICE_SEPARATOR
+from recommender.inputs.farm import ContextKey
+from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
+from recommender.knowledge import load_knowledge_base
 from recommender.science.depth import (
     MAX_DEPTH_CM,
     MIN_DEPTH_CM,
@@ -76,8 +36,6 @@ from recommender.science.depth import (
     load_depth_distribution,
     reference_depth_cm,
 )
-from recommender.knowledge import load_knowledge_base
-from recommender.inputs.soils import SANDY_MAX_CLAY_PCT, derive_soil_class
 from recommender.science.tier1 import Tier1Engine
 from recommender.vocabulary import LandUse, SoilTexture
 
@@ -184,7 +142,7 @@ def map_practices(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
         for i, first in enumerate(ids):
             if any(second in catalogue[first].conflicts_with for second in ids[i + 1:]):
                 return None, CONTRADICTORY
-        return "+".join(ids), None
+        return PRACTICE_SEPARATOR.join(ids), None
 
     verdicts = {code: one(code) for code in codes.dropna().unique()}
     verdicts_nan = one(None)
@@ -239,10 +197,14 @@ def _soil_class(zone: pd.Series, texture: pd.Series, clay: pd.Series) -> pd.Seri
 
 def _tier1_stock(contexts: pd.DataFrame, engine: Tier1Engine) -> pd.Series:
     """Tier 1 stock (t C/ha, 0-30 cm) of each context with no improved practice."""
-    frame = contexts.assign(degradation="none", current_practices=[()] * len(contexts), soc_t_ha=np.nan)
-    pairs = engine.candidates(frame.reset_index(drop=True))
-    stock = pairs.groupby("row")["stock_t_c_ha"].first()
-    return pd.Series(stock.reindex(range(len(contexts))).to_numpy(), index=contexts.index)
+    stocks: dict[ContextKey, float] = {}
+    values = []
+    for zone, soil_class, land_use in zip(contexts["climate_zone"], contexts["soil_class"], contexts["land_use"]):
+        key = ContextKey(zone, soil_class, land_use, "none", ())
+        if key not in stocks:
+            stocks[key] = float(engine.tier1_stock(key)[0])
+        values.append(stocks[key])
+    return pd.Series(values, index=contexts.index, dtype=float)
 
 
 def convert(source, engine: Tier1Engine | None = None) -> Conversion:
@@ -286,7 +248,7 @@ def convert(source, engine: Tier1Engine | None = None) -> Conversion:
     catalogue = load_knowledge_base().practices
     pairs = pd.MultiIndex.from_arrays([practice.fillna(""), land_use])
     applies = {
-        (combination, use): all(use in catalogue[p].land_uses for p in combination.split("+"))
+        (combination, use): all(use in catalogue[p].land_uses for p in combination.split(PRACTICE_SEPARATOR))
         for combination, use in pairs.unique()
         if combination
     }
@@ -369,8 +331,7 @@ def convert(source, engine: Tier1Engine | None = None) -> Conversion:
     )[keep]
     result = validate_observations(out, source=name, skip_bad_rows=True)
     dropped = Counter(reason.dropna())
-    for row in {p.row for p in result.skipped}:
-        dropped[SCHEMA] += 1
+    dropped[SCHEMA] += len({p.row for p in result.skipped})
     return Conversion(result.observations, dropped, len(raw))
 
 

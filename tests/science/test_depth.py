@@ -1,4 +1,4 @@
-"""recommender.depth: the 0-d cm -> 0-30 cm correction."""
+"""recommender.science.depth: the 0-d cm -> 0-30 cm correction."""
 
 import numpy as np
 import pytest

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.model.gain_model import MISSING, feature_frame
+from recommender.model.features import MISSING, Features
 from recommender.model.registry import ModelRegistry
 from training.default import build_default
 from training.evaluation import reference_agreement, reference_holdout
@@ -26,8 +26,9 @@ def test_predictions_are_ordered_and_aligned(small_model, holdout):
 
 
 def test_missing_categories_are_encoded_as_na(holdout):
-    frame = feature_frame(holdout.head(3).assign(state_tillage=[None, np.nan, "no_till"]))
-    assert frame["state_tillage"].tolist() == [MISSING, MISSING, "no_till"]
+    features = Features.from_frame(holdout.head(3).assign(state_tillage=[None, np.nan, "no_till"]))
+    assert features.categories["state_tillage"].tolist() == [MISSING, MISSING, "no_till"]
+    assert features.frame()["state_tillage"].tolist() == [MISSING, MISSING, "no_till"]
 
 
 def test_small_model_agrees_with_the_engine_on_a_held_out_reference_set(small_model, holdout):
@@ -53,6 +54,7 @@ def test_default_model_reproduces_the_engine_with_card_and_plots(tmp_path):
     folder = tmp_path / version
     card = (folder / "MODEL_CARD.md").read_text()
     assert "## Intended use" in card and "## Limits" in card and f"{agreement['coverage']:.3f}" in card
+    assert "Trained on the reference set only" in card
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
         "gain_by_practice_climate.png", "interval_calibration.png", "predicted_vs_observed.png"]
     assert manifest["training"]["rows"]["observations"] == 0

@@ -93,7 +93,7 @@ def test_one_sided_conflict_is_refused(tmp_path, monkeypatch, kb):
 
 
 def test_uncited_source_is_refused(tmp_path, monkeypatch, kb):
-    data = _copy_data(tmp_path, monkeypatch)
+    _copy_data(tmp_path, monkeypatch)
     sources = dict(kb.sources)
     sources.pop("ipcc2019_v4_ch5")
     with pytest.raises(KnowledgeBaseError, match="cites unknown source"):

@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from recommender.inputs.farm import FarmContext
 from recommender.inputs.errors import error_records
+from recommender.inputs.farm import FarmContext
 
 VALID = {"climate_zone": "cool_temperate_moist", "soil_texture": "loam", "land_use": "cropland"}
 

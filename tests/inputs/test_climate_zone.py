@@ -1,4 +1,4 @@
-"""recommender.climate: the IPCC 2019 climate-zone decision rule, hand-checked."""
+"""recommender.inputs.climate_zone: the IPCC 2019 climate-zone decision rule, hand-checked."""
 
 import numpy as np
 import pandas as pd

@@ -3,14 +3,13 @@
 import itertools
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from recommender.inputs.farm import FarmContext
-from recommender.science.tier1 import ContextKey, IncompatiblePracticesError
+from recommender.model.candidates import CandidateSource
 from recommender.vocabulary import ClimateZone, Degradation, LandUse, SoilClass, SoilTexture
 
 WORKED = FarmContext(
@@ -68,19 +67,11 @@ def test_grassland_restoration_by_hand(engine):
 def test_bundle_factors_multiply_and_rates_add(engine):
     # No-till + manure: 64 x 0.69 x (1.10 x F_I(high with manure) - 1) / 20 + 0.
     f_manure = engine.kb.factors.loc[("cropland", "F_I", "high_with_manure", "warm_temperate_moist"), "value"]
-    bundle = engine.bundle(WORKED, ["no_till", "manure", "cover_crops"])
+    bundle = engine.gain(WORKED.key, ["no_till", "manure", "cover_crops"], None, 20)
     expected = 64 * 0.69 * (1.10 * f_manure - 1) / 20 + engine.kb.practices["cover_crops"].rate.mean
     assert bundle.gain_t_c_ha_yr == pytest.approx(expected)
     low, high = bundle.interval_t_c_ha_yr
     assert low <= bundle.gain_t_c_ha_yr <= high
-
-
-def test_conflicting_bundle_is_refused(engine):
-    with pytest.raises(IncompatiblePracticesError, match="'no_till' and 'reduced_tillage' conflict"):
-        engine.bundle(WORKED, ["no_till", "reduced_tillage"])
-    current = WORKED.model_copy(update={"current_practices": ("no_till",)})
-    with pytest.raises(IncompatiblePracticesError, match="already a current practice"):
-        engine.bundle(current, ["no_till"])
 
 
 def test_current_practices_and_conflicts_are_excluded(engine):
@@ -122,21 +113,19 @@ def test_candidates_match_single_assessments(engine):
     contexts = [WORKED, WORKED.model_copy(update={"soc_t_ha": 55.0}),
                 FarmContext(climate_zone="tropical_moist", soil_texture="clay", land_use="grassland",
                             degradation="moderate"), WORKED]
-    frame = pd.DataFrame({
-        "climate_zone": [c.climate_zone.value for c in contexts],
-        "soil_class": [c.resolved_soil_class.value for c in contexts],
-        "land_use": [c.land_use.value for c in contexts],
-        "degradation": [c.degradation.value for c in contexts],
-        "current_practices": [tuple(sorted(c.current_practices)) for c in contexts],
-        "soc_t_ha": [np.nan if c.soc_t_ha is None else c.soc_t_ha for c in contexts],
-    })
-    table = engine.candidates(frame)
+    keys = list(dict.fromkeys(c.key for c in contexts))
+    candidates = CandidateSource(engine).gather(
+        keys, np.array([keys.index(c.key) for c in contexts]),
+        np.array([np.nan if c.soc_t_ha is None else c.soc_t_ha for c in contexts]))
+    practice_ids = candidates.features.categories["practice_id"]
     for row, context in enumerate(contexts):
         expected = {g.practice_ids[0]: g.gain_t_c_ha_yr for g in engine.assess(context).gains}
-        got = table[table["row"] == row].set_index("practice_id")["tier1_gain_t_c_ha_yr"]
-        assert set(got.index) == set(expected)
+        mine = slice(candidates.start[row], candidates.start[row + 1])
+        got = dict(zip(practice_ids[mine], candidates.tier1_gain[mine]))
+        assert set(got) == set(expected)
         for pid, value in expected.items():
             assert got[pid] == pytest.approx(value)
+
 
 
 contexts = st.builds(

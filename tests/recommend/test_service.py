@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from recommender.recommend.records import Options
 from recommender.model.registry import ModelRegistry
+from recommender.recommend.options import Options
 from recommender.recommend.service import ModelService
 
 
@@ -73,4 +73,4 @@ def test_batch_answers_good_farms_and_reports_bad_ones_in_place(registry, engine
     assert [r["status"] for r in results] == ["ok", "invalid", "ok"]
     assert [r["index"] for r in results] == [0, 1, 2]
     assert results[1]["farm_id"] == "b" and results[1]["errors"][0]["field"] == "soil_texture"
-    assert len(results[0]["answer"]["recommendations"]) == 2
+    assert len(results[0]["answer"].recommendations) == 2

@@ -3,8 +3,14 @@ import threading
 
 import pytest
 
-from recommender.model.registry import (MANIFEST, POINTER, ModelRegistry, NoModelInService, RegistryError,
-                                  default_models_dir)
+from recommender.model.registry import (
+    MANIFEST,
+    POINTER,
+    ModelRegistry,
+    NoModelInService,
+    RegistryError,
+    default_models_dir,
+)
 
 
 @pytest.fixture()
