@@ -11,11 +11,11 @@ a client sends should produce a 500.
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from recommender.inputs.errors import error_records
 from recommender.model.registry import RegistryError

@@ -40,8 +40,8 @@ def measure(survey: Path, work: Path, models_dir: Path, repeats: int) -> dict[st
     for repeat in range(repeats):
         for engine, extra in ENGINES.items():
             figures = score(survey, work / "scores.parquet", models_dir, extra)
-            print(f"run {repeat + 1} {engine:<16} wall {figures['wall_s']:6.1f} s  scoring {figures['scoring_s']:6.1f} s"
-                  f"  peak {figures['peak_mb']:7,.0f} MB", flush=True)
+            print(f"run {repeat + 1} {engine:<16} wall {figures['wall_s']:6.1f} s  "
+                  f"scoring {figures['scoring_s']:6.1f} s  peak {figures['peak_mb']:7,.0f} MB", flush=True)
             if engine not in best or figures["wall_s"] < best[engine]["wall_s"]:
                 best[engine] = figures
     return best

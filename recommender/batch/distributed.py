@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,12 +42,28 @@ from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed
 from tqdm import tqdm
 
 from recommender.batch.ids import KnownDuplicates, id_hashes
-from recommender.batch.reading import (Chunk, csv_data_start, parquet_file, parquet_files, read_chunks,
-                                       read_csv_block, survey_columns, survey_format, to_frame)
+from recommender.batch.reading import (
+    Chunk,
+    csv_data_start,
+    parquet_file,
+    parquet_files,
+    read_chunks,
+    read_csv_block,
+    survey_columns,
+    survey_format,
+    to_frame,
+)
 from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
 from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
-from recommender.batch.writing import Counts, Destinations, move_into_place, remove, temporary_path, to_table, \
-    write_table
+from recommender.batch.writing import (
+    Counts,
+    Destinations,
+    move_into_place,
+    remove,
+    temporary_path,
+    to_table,
+    write_table,
+)
 from recommender.model.gain_model import GainModel
 from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
@@ -145,12 +162,14 @@ class Shared(WorkerPlugin):
     """A value every task of a job reads, held once by each worker (and given
     again to a worker that joins or restarts)."""
 
-    def __init__(self, value):
+    def __init__(self, value: object):
         self.value = value
 
 
-def _shared(name: str):
-    return get_worker().plugins[name].value
+def _shared(name: str) -> Any:
+    plugin = get_worker().plugins[name]
+    assert isinstance(plugin, Shared)
+    return plugin.value
 
 
 _worker = threading.local()

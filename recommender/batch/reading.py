@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -211,6 +212,7 @@ def _csv_batches_exact(path: Path, columns: list[str], start: int,
     """The rows after the first ``start`` with Python's reader, which knows
     each row's number: a row with the wrong field count becomes an empty row
     with its reason in the ``_MALFORMED`` column."""
+    opened: TextIO
     if text is not None:
         opened = io.TextIOWrapper(io.BytesIO(text), encoding="utf-8-sig", newline="")
     elif path.suffix.lower() == ".gz":
@@ -228,7 +230,8 @@ def _csv_batches_exact(path: Path, columns: list[str], start: int,
             block = list(itertools.islice(rows, _FALLBACK_ROWS))
             if not block:
                 return
-            cells, reasons = [], []
+            cells: list[list[str]] = []
+            reasons: list[str | None] = []
             for fields in block:
                 if len(fields) == len(header):
                     cells.append([fields[i] for i in wanted])

@@ -13,8 +13,8 @@ import glob
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from recommender.batch.writing import PARTIAL, Destinations, OutputError, existing_folder, remove
 

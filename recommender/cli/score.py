@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 
 from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
+from recommender.batch.safety import check_destinations, clean_stale_partials
 from recommender.batch.scoring import chunk_scorer
 from recommender.batch.validation import SurveyError
-from recommender.batch.safety import check_destinations, clean_stale_partials
 from recommender.batch.writing import FORMATS, OutputError, destinations
 from recommender.cli._default_model import build_default
 from recommender.cli._options import ranking_options

