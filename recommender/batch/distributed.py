@@ -31,30 +31,20 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dask
 import numpy as np
-import pandas as pd
 from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
 from tqdm import tqdm
 
 from recommender.batch.ids import KnownDuplicates, id_hashes
-from recommender.batch.reading import (
-    Chunk,
-    csv_data_start,
-    parquet_file,
-    parquet_files,
-    read_chunks,
-    read_csv_block,
-    survey_columns,
-    survey_format,
-    to_frame,
-)
+from recommender.batch.partitions import DASK_PARTITION_ROWS, Piece, plan, read_piece
+from recommender.batch.reading import Chunk, survey_columns
 from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
-from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
+from recommender.batch.validation import REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
 from recommender.batch.writing import (
     Counts,
     Destinations,
@@ -70,9 +60,6 @@ from recommender.science.tier1 import Tier1Engine
 
 log = logging.getLogger(__name__)
 
-#: Bytes of CSV per partition for each row asked for by ``chunk_size``
-#: (survey rows are 60-120 bytes).
-CSV_BYTES_PER_ROW = 100
 #: A part written completely; anything else in a temporary folder is the
 #: leftover of a task whose worker died while writing.
 _PART = re.compile(r"part-\d{6}\.parquet")
@@ -85,52 +72,6 @@ class Settings:
     version: str
     options: Options
     onnx: bool
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One partition: rows [``start``, ``stop``) of a Parquet row group, or
-    the CSV lines starting in bytes [``start``, ``stop``) (``group`` -1)."""
-
-    path: str
-    group: int
-    start: int
-    stop: int
-
-
-def plan(source: Path | str, chunk_size: int) -> list[Piece]:
-    """The partitions of a survey, in file order, of at most ~``chunk_size`` rows."""
-    source = Path(source)
-    if survey_format(source) == "parquet":
-        pieces = []
-        for path in parquet_files(source):
-            metadata = parquet_file(path).metadata
-            for group in range(metadata.num_row_groups):
-                rows = metadata.row_group(group).num_rows
-                pieces += [Piece(str(path), group, start, min(rows, start + chunk_size))
-                           for start in range(0, rows, chunk_size)]
-        return pieces
-    if source.suffix.lower() == ".gz":  # a gzip stream cannot be entered in the middle
-        return [Piece(str(source), -1, 0, -1)]
-    start, size = csv_data_start(source), source.stat().st_size
-    step = chunk_size * CSV_BYTES_PER_ROW
-    return [Piece(str(source), -1, offset, min(size, offset + step))
-            for offset in range(start, max(size, start + 1), step)]
-
-
-def read_piece(piece: Piece, only: Sequence[str] = INPUT_COLUMNS) -> Chunk:
-    """The farm-context columns (those of ``only``) of one partition, rows numbered from 1."""
-    path = Path(piece.path)
-    columns = [c for c in survey_columns(path) if c in only]
-    if piece.group >= 0:
-        table = parquet_file(path).read_row_group(piece.group, columns=columns)
-        return Chunk(1, to_frame(table.slice(piece.start, piece.stop - piece.start)))
-    if piece.stop < 0:
-        chunks = list(read_chunks(path, 1 << 62))
-        if not chunks:
-            return Chunk(1, pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
-        return Chunk(1, chunks[0].frame[columns], chunks[0].malformed)
-    return read_csv_block(path, piece.start, piece.stop, columns)
 
 
 def _ids(piece: Piece) -> tuple[np.ndarray, np.ndarray, int]:
@@ -205,8 +146,22 @@ def _score_piece(piece: Piece, number: int, first_row: int, job: str, settings: 
             "rows_written": len(scored.rows)}
 
 
+def start_local_cluster(workers: int | None = None) -> LocalCluster:
+    """A cluster of ``workers`` single-threaded processes on this machine
+    (default: one per core), its workers importing the scoring code as they
+    start (while the caller does something else, e.g. loads the model)."""
+    # One worker runs in this process: a process of its own would only add
+    # its start-up, a second copy of the libraries and the model, and IPC.
+    processes = (workers or os.cpu_count() or 1) > 1
+    # The statistical profiler samples each task's stack every 10 ms: a cost
+    # per task the local engine does not pay, for a dashboard nobody reads.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+                            silence_logs=logging.WARNING, **({"preload": [__name__]} if processes else {}))
+
+
 def score_dask(source: Path | str, where: Destinations, model: GainModel, settings: Settings, *,
-               scheduler: str | None = None, workers: int | None = None, chunk_size: int = 100_000,
+               scheduler: str | None = None, workers: int | None = None, chunk_size: int = DASK_PARTITION_ROWS,
                progress: bool | None = None) -> Counts:
     """Score the survey ``source`` on a Dask cluster into Parquet folders ``where``.
 
@@ -239,8 +194,7 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     started = time.perf_counter()
     check_columns(survey_columns(source))
     pieces = plan(source, chunk_size)
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None, silence_logs=logging.WARNING)
+    cluster = None if scheduler else start_local_cluster(workers)
     finals = (where.output, where.summary, where.rejects)
     temporary = [temporary_path(path) for path in finals]
     job = f"score-{uuid.uuid4().hex[:12]}"

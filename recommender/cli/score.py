@@ -1,11 +1,13 @@
 """``recommender score``: rank practices for every farm of a survey file."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
 
 from recommender.batch.local import DEFAULT_CHUNK_ROWS, score_local
+from recommender.batch.partitions import DASK_PARTITION_ROWS
 from recommender.batch.safety import check_destinations, clean_stale_partials
 from recommender.batch.scoring import chunk_scorer
 from recommender.batch.validation import SurveyError
@@ -37,14 +39,15 @@ from recommender.science.tier1 import Tier1Engine
               help="Dask scheduler address (tcp://host:8786); a local cluster when omitted.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Workers of the local Dask cluster [default: one per core].")
-@click.option("--chunk-size", type=click.IntRange(1000), default=DEFAULT_CHUNK_ROWS, show_default=True,
-              help="Rows per chunk (local) or per CSV partition (dask); memory grows with it.")
+@click.option("--chunk-size", type=click.IntRange(1000), default=None,
+              help=f"Rows per chunk (local) or per partition (dask); memory grows with it [default: "
+                   f"{DEFAULT_CHUNK_ROWS:,} local, {DASK_PARTITION_ROWS:,} dask].")
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models]; the default "
                    "model is built there if none is in service.")
 def score(source: Path, output: Path, options: Options, fmt: str | None, rejects: Path | None,
           summary: Path | None, engine: str, scheduler: str | None,
-          workers: int | None, chunk_size: int, models_dir: Path | None) -> None:
+          workers: int | None, chunk_size: int | None, models_dir: Path | None) -> None:
     """Score a farm survey (CSV or Parquet, one farm per row) with the model in service.
 
     Columns are the farm-context fields of the README: farm_id,
@@ -81,18 +84,28 @@ def score(source: Path, output: Path, options: Options, fmt: str | None, rejects
     for path in kept:
         click.echo(f"note: {path} belongs to a run still going (same outputs?)", err=True)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    registry = ModelRegistry(models_dir or default_models_dir())
     try:
-        loaded = ModelRegistry(models_dir or default_models_dir()).load_or_build(build_default)
         if engine == "dask":
-            from recommender.batch.distributed import Settings, score_dask  # imports Dask only when used
+            from recommender.batch.distributed import Settings, score_dask, start_local_cluster  # imports Dask
 
             logging.getLogger("distributed").setLevel(logging.WARNING)
-
-            counts = score_dask(source, where, loaded.model, Settings(loaded.version, options, onnx=True),
-                                scheduler=scheduler, workers=workers, chunk_size=chunk_size)
+            # The model loads while the local cluster's workers start and import.
+            with ThreadPoolExecutor(1) as pool:
+                loading = pool.submit(registry.load_or_build, build_default)
+                cluster = None if scheduler else start_local_cluster(workers)
+                try:
+                    loaded = loading.result()
+                    address = scheduler if cluster is None else cluster.scheduler_address
+                    counts = score_dask(source, where, loaded.model, Settings(loaded.version, options, onnx=True),
+                                        scheduler=address, chunk_size=chunk_size or DASK_PARTITION_ROWS)
+                finally:
+                    if cluster is not None:
+                        cluster.close()
         else:
+            loaded = registry.load_or_build(build_default)
             scorer = chunk_scorer(loaded.model, Tier1Engine(), options, loaded.version)
-            counts = score_local(source, where, scorer, chunk_size)
+            counts = score_local(source, where, scorer, chunk_size or DEFAULT_CHUNK_ROWS)
     except (SurveyError, RegistryError, OutputError) as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:  # disk full, folder removed or made read-only during the run

@@ -88,7 +88,7 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_no_row(tmp_path, survey, s
 @pytest.mark.parametrize("name", ["in.csv", "in.parquet"])
 def test_partitions_cover_every_row_once_in_order(tmp_path, survey, name):
     """Row-sized partitions: CSV byte ranges cut anywhere, Parquet row groups split."""
-    from recommender.batch.distributed import plan, read_piece
+    from recommender.batch.partitions import plan, read_piece
     from recommender.batch.reading import read_chunks
 
     text = survey.to_csv(index=False).splitlines()
