@@ -24,12 +24,11 @@ def engine(kb):
 @pytest.fixture(scope="session")
 def small_registry(tmp_path_factory, engine):
     """A registry holding a small model in service (fast to fit; for tests only)."""
-    from recommender.model.gain_model import BoosterConfig, fit_gain_model
-    from recommender.model.reference_set import ReferenceSetConfig, reference_set
+    from small_model import small_model
+
     from recommender.model.registry import ModelRegistry
 
-    data = reference_set(engine, seed=0, config=ReferenceSetConfig(draws_per_pair=4, extra_contexts=300))
-    model = fit_gain_model(data, data["gain_t_c_ha_yr"].to_numpy(), booster=BoosterConfig(max_iter=40))
+    model = small_model(engine)
     registry = ModelRegistry(tmp_path_factory.mktemp("models"))
     registry.promote(registry.save(model, data_fingerprint="tests", metrics={}))
     return registry

@@ -3,6 +3,10 @@
 Deterministic and spread over the whole vocabulary: every land use, climate
 zone, objective and bundle size, with and without measured stocks, stated
 soil classes and current practices.
+
+``python tests/recommend/golden_farms.py --write`` answers them with today's
+code and the tests' small model and rewrites ``golden_answers.json``: do it
+only for a deliberate change of the answers, in a commit that says why.
 """
 
 import random
@@ -62,3 +66,45 @@ def golden_cases(practices_by_land_use: dict[str, list[str]], is_valid) -> list[
         except ValidationError:
             continue
     return cases
+
+
+def answers() -> list[dict]:
+    """The golden cases answered by today's code through the service's path."""
+    import tempfile
+
+    from small_model import small_model
+
+    from recommender.inputs.farm import FarmContext
+    from recommender.knowledge import load_knowledge_base
+    from recommender.model.candidates import CandidateSource
+    from recommender.model.reference_set import reference_probe
+    from recommender.model.registry import ModelRegistry
+    from recommender.recommend.options import Options
+    from recommender.recommend.service import ServedModel
+    from recommender.science.tier1 import Tier1Engine
+
+    engine = Tier1Engine()
+    practices = load_knowledge_base().practices.values()
+    by_use = {u: [p.id for p in practices if u in {x.value for x in p.land_uses}] for u in LAND_USES}
+    registry = ModelRegistry(tempfile.mkdtemp())
+    registry.promote(registry.save(small_model(engine), data_fingerprint="tests", metrics={}))
+    served = ServedModel.load(registry.load(), engine, reference_probe(CandidateSource(engine)))
+    out = []
+    for farm, options in golden_cases(by_use, lambda f: FarmContext.model_validate(f) is not None):
+        answer = served.recommend(FarmContext.model_validate(farm), Options(**options))
+        out.append({"farm": farm, "options": options,
+                    "answer": answer.model_dump(mode="json", by_alias=True, exclude={"model"})})
+    return out
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: python tests/recommend/golden_farms.py --write")
+    target = Path(__file__).with_name("golden_answers.json")
+    target.write_text(json.dumps(answers(), separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {target}")

@@ -3,7 +3,7 @@
 ``golden_answers.json`` was written by the pre-refactor service path; the
 answers of today's code must equal it to 1e-9 (numbers) and exactly
 (everything else). A deliberate change of the science regenerates the file
-in a commit that says why (``python -m tests.recommend.golden_answers``).
+in a commit that says why (``python tests/recommend/golden_farms.py --write``).
 """
 
 import json
