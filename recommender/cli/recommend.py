@@ -33,11 +33,16 @@ def recommend(farm: Path, fmt: str, options: Options, models_dir: Path | None) -
     """
     context = read_farm(farm)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # A model that does not load is told below in one line, not logged as well.
-    logging.getLogger(ModelService.__module__).setLevel(logging.CRITICAL)
     service = ModelService(ModelRegistry(models_dir or default_models_dir()), Tier1Engine(),
                            build=build_default)
-    service.refresh()
+    # A model that does not load is told below in one line, not logged as well.
+    service_log = logging.getLogger(ModelService.__module__)
+    level = service_log.level
+    service_log.setLevel(logging.CRITICAL)
+    try:
+        service.refresh()
+    finally:
+        service_log.setLevel(level)
     if service.current is None:
         raise click.ClickException(f"no usable model: {service.last_error}")
     answer = service.current.recommend(context, options)
