@@ -36,7 +36,7 @@ async def get_model(request: Request) -> ServedModel:
     if served is None:
         raise HTTPException(
             HTTPStatus.SERVICE_UNAVAILABLE,
-            detail="no model loaded yet" + (f" ({service.last_error})" if service.last_error else ""),
+            detail="no model loaded yet" + (f" ({service.problem})" if service.problem else ""),
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     return served

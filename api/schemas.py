@@ -115,11 +115,30 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    """Whether a model is loaded; ``detail`` says why not."""
+    """Whether a model is loaded; ``detail`` says why not, ``warning`` what is
+    wrong while the loaded model keeps serving (a damaged ``IN_SERVICE``
+    pointer, a promoted model that does not load). No paths are given."""
 
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"status": "ready", "model_version": "20261125T104722Z-9afcfb6e", "detail": None}]})
+        {"status": "ready", "model_version": "20261125T104722Z-9afcfb6e", "detail": None, "warning": None},
+        {"status": "ready", "model_version": "20261125T104722Z-9afcfb6e", "detail": None,
+         "warning": "PointerError: <path> is not text (damaged); put a model in service with "
+                    "`recommender model promote VERSION` (see `recommender model list`)"}]})
 
     status: Literal["ready", "not_ready"]
     model_version: str | None
-    detail: str | None
+    detail: str | None = Field(description="Why no model is loaded (not_ready only)")
+    warning: str | None = Field(
+        default=None, description="Ready, but the model in service cannot be followed: the pointer is "
+                                  "damaged or names a model that does not load; the model_version keeps serving")
+
+
+#: The errors of every route that takes a JSON body and answers with the model.
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The body is not JSON (the reason and character position)"},
+    413: {"model": ErrorResponse, "description": "Request body too large"},
+    415: {"model": ErrorResponse, "description": "Content-Type is not application/json"},
+    422: {"model": ValidationErrorResponse, "description": "Invalid input: the field, the problem, "
+                                                           "the allowed values"},
+    503: {"model": ErrorResponse, "description": "No model loaded yet"},
+}

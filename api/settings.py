@@ -1,9 +1,16 @@
-"""Service settings, read from the environment (prefix ``RECOMMENDER_``)."""
+"""Service settings, read from the environment (prefix ``RECOMMENDER_``).
+
+Fail closed: ``RECOMMENDER_API_KEYS`` unset means no keys (an open service,
+the operator's choice); set but holding no key (``""``, ``","``, or
+``"${K1},${K2}"`` with both unset) is a mistake and refuses to start rather
+than silently serving without keys. Keys are never logged or shown
+(:func:`describe_errors` leaves input values out).
+"""
 
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from recommender.model.registry import default_models_dir
@@ -30,7 +37,17 @@ class Settings(BaseSettings):
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
-    def _comma_separated(cls, value):
+    def _comma_separated(cls, value, info: ValidationInfo):
         if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            if info.field_name == "api_keys" and not items:
+                raise ValueError("is set but holds no key (blank after splitting on commas); give "
+                                 "comma-separated keys, or unset the variable to serve without keys")
+            return items
         return value
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Settings errors on one line, naming each variable, never its value (it may be a key)."""
+    return "; ".join(f"RECOMMENDER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
+                     for e in error.errors())

@@ -38,3 +38,37 @@ def small_registry(tmp_path_factory, engine):
 def small_model(small_registry):
     """The small model in service, loaded and verified."""
     return small_registry.load()
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """``run_cli(*args, env=, cwd=)``: the command line in a fresh process."""
+    return _run_cli
+
+
+@pytest.fixture(scope="session")
+def one_line_error():
+    """``one_line_error(status, output, *texts)``: asserts a one-line failure."""
+    return _assert_one_line_error
+
+
+def _run_cli(*args, env: dict | None = None, cwd=None) -> tuple[int, str]:
+    """``recommender ARGS`` in a fresh process, as a user runs it: exit status
+    and everything it printed (stdout and stderr)."""
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, "-c", "from recommender.cli import main; main()", *map(str, args)],
+                             capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd,
+                             timeout=300)
+    return process.returncode, process.stdout + process.stderr
+
+
+def _assert_one_line_error(status: int, output: str, *expected: str) -> None:
+    """A failed command told the user in one line, without a traceback."""
+    assert status != 0, output
+    assert "Traceback" not in output, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    for text in expected:
+        assert text in lines[0], output

@@ -17,6 +17,8 @@ silently: it raises :class:`ObservationError`, or with ``skip_bad_rows=True``
 it is skipped and reported.
 """
 
+import csv
+import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,8 +75,30 @@ def _read_file(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ObservationError([Problem(str(path), None, "-", None, "file not found")])
     if kind == "csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        # A row with more fields than the header would shift its cells (pandas
+        # even reads the first such row's extra fields as an index): one
+        # problem per such row instead, naming its field count.
+        misshapen = _misshapen_rows(path)
+        if misshapen:
+            raise ObservationError(misshapen)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
     return pd.read_parquet(path)
+
+
+def _misshapen_rows(path: Path) -> list[Problem]:
+    """A problem for each CSV row whose number of fields differs from the header's."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            return [Problem(str(path), row, "-", None,
+                            f"the row has {len(fields)} fields, the header {len(header)}; quote values that "
+                            "contain commas, and check for a missing or extra separator")
+                    for row, fields in enumerate((f for f in reader if f), start=1) if len(fields) != len(header)]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ObservationError([Problem(str(path), None, "-", None, f"cannot be read as UTF-8 CSV ({error})")]) \
+            from error
 
 
 def read_observations(paths, skip_bad_rows: bool = False) -> ObservationSet:

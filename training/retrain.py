@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from recommender.model.registry import ModelRegistry, NoModelInService, RegistryError, sha256_of
+from recommender.model.registry import ModelRegistry, NoModelInService, PointerError, RegistryError, sha256_of
 from recommender.science.tier1 import Tier1Engine
 
 from .card import render_card
@@ -289,15 +289,25 @@ def retrain(
     training.observations.ObservationError
         Bad observation files (or rows, unless ``skip_bad_rows``).
     ValueError
-        Fewer studies than ``folds``.
+        Fewer studies than ``folds``, or files holding no usable observation
+        (a model trained on none would pass for one trained on them).
     """
     engine = engine or Tier1Engine()
     observations, data = None, {}
     if files:
         observation_set = read_observations(list(files), skip_bad_rows=skip_bad_rows)
         observations, data = observation_set.observations, observation_report(observation_set)
+        if len(observations) == 0:
+            skipped = (f", all {observation_set.rows_skipped} skipped as invalid "
+                       f"({'; '.join(list(data['skipped_by_problem'])[:3])})" if observation_set.rows_skipped else "")
+            raise ValueError(f"no usable observation in {', '.join(str(f) for f in files)}: "
+                             f"{observation_set.rows_read} row(s) read{skipped}; fix the files, or train "
+                             "without --data for the reference-set model")
     in_service, error = load_in_service(registry)
-    before = registry.in_service_version()
+    try:
+        before = registry.in_service_version()
+    except PointerError:  # damaged: nothing in service to compare with (--force replaces it)
+        before = None
     outcome = run_training(engine, config, observations, folds=folds, in_service=in_service, data=data,
                            progress=progress)
     decision = decide(outcome.basis, outcome.challenger_metrics(), outcome.in_service_metrics(),
@@ -314,4 +324,5 @@ def retrain(
         registry.promote(version)
     elif promote:
         log.warning("model %s not promoted: %s", version, decision.reason)
-    return RetrainResult(version, outcome, decision, promoted, before, registry.in_service_version())
+    after = registry.in_service_version() if promoted else before
+    return RetrainResult(version, outcome, decision, promoted, before, after)

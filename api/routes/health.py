@@ -1,4 +1,10 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (a model is loaded)."""
+"""``/healthz`` (the process answers) and ``/readyz`` (a model is loaded).
+
+``/readyz`` needs no key: it names no path. A damaged ``IN_SERVICE`` pointer
+(or a promoted model that does not load) leaves the service ready on the model
+it has, with a ``warning``: taking every replica out of rotation at once for
+a registry mistake would turn it into an outage.
+"""
 
 from http import HTTPStatus
 
@@ -22,5 +28,5 @@ async def readyz(service: ServiceDep, response: Response) -> dict:
     if served is None:
         response.status_code = HTTPStatus.SERVICE_UNAVAILABLE
         return {"status": "not_ready", "model_version": None,
-                "detail": service.last_error or "loading the model"}
-    return {"status": "ready", "model_version": served.version, "detail": None}
+                "detail": service.problem or "loading the model", "warning": None}
+    return {"status": "ready", "model_version": served.version, "detail": None, "warning": service.problem}

@@ -7,15 +7,9 @@ from fastapi.exceptions import RequestValidationError
 from recommender.recommend.answer import Answer
 
 from ..deps import ModelDep, SettingsDep
-from ..schemas import BatchRequest, BatchResponse, ErrorResponse, RecommendationRequest, ValidationErrorResponse
+from ..schemas import BODY_ERRORS, BatchRequest, BatchResponse, RecommendationRequest
 
-router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses={
-    400: {"model": ErrorResponse, "description": "The body cannot be decoded (not UTF-8)"},
-    413: {"model": ErrorResponse, "description": "Request body too large"},
-    422: {"model": ValidationErrorResponse, "description": "Invalid input: the field, the problem, "
-                                                           "the allowed values"},
-    503: {"model": ErrorResponse, "description": "No model loaded yet"},
-})
+router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses=BODY_ERRORS)
 
 
 @router.post("", response_model=Answer, summary="Recommend practices for one farm")

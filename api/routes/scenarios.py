@@ -5,15 +5,9 @@ from fastapi import APIRouter
 from recommender.recommend.answer import ScenarioAnswer
 
 from ..deps import ModelDep
-from ..schemas import ErrorResponse, ScenarioRequest, ValidationErrorResponse
+from ..schemas import BODY_ERRORS, ScenarioRequest
 
-router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"], responses={
-    400: {"model": ErrorResponse, "description": "The body cannot be decoded (not UTF-8)"},
-    413: {"model": ErrorResponse, "description": "Request body too large"},
-    422: {"model": ValidationErrorResponse, "description": "Invalid input: the field, the problem, "
-                                                           "the allowed values"},
-    503: {"model": ErrorResponse, "description": "No model loaded yet"},
-})
+router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"], responses=BODY_ERRORS)
 
 
 @router.post("", response_model=ScenarioAnswer, summary="Compare sets of practices on one farm")

@@ -9,8 +9,11 @@ The pieces, from the edges to the core:
 * :mod:`.scoring`: the pure chunk scorer both engines run (distinct contexts
   scored once, :mod:`.prediction` predicting distinct model rows once);
 * :mod:`.writing`: outputs under temporary names, renamed when complete;
+  :mod:`.safety`: outputs never replace a folder, an input or each other,
+  and a killed run's temporary files are cleaned by the next;
 * :mod:`.local` (one process, streaming) and :mod:`.distributed` (Dask,
-  imported on demand: it loads Dask) run it.
+  imported on demand: it loads Dask; partitions of bounded rows from
+  :mod:`.partitions`) run it.
 """
 
 from recommender.batch.local import score_local

@@ -1,43 +1,50 @@
 """The Dask engine: the same validation and scoring, one partition per task.
 
-``dask.dataframe`` reads the survey in partitions (CSV byte blocks, Parquet
-row groups read by the local engine's reader) and two passes run on a
-``distributed`` cluster (the ``scheduler`` given, or a ``LocalCluster``):
+The survey is cut into partitions of at most ``chunk_size`` rows (Parquet
+row groups, split when larger; CSV byte ranges of about ``chunk_size`` rows,
+each line belonging to the range it starts in) and two passes run as plain
+``distributed`` tasks on a cluster (the ``scheduler`` given, or a
+``LocalCluster``):
 
-1. farm-id hashes and partition lengths: the ids that occur more than once
-   and the row that first has each (a grouped reduction across partitions),
-   and each partition's first row number;
-2. ``map_partitions`` of validation and :func:`~recommender.batch.scoring.score_contexts`
-   with that knowledge: each task writes its part of the three Parquet
-   datasets (output, rejects, summary) into temporary folders and returns
-   its counts; the folders are renamed into place when every task is done.
+1. each partition's farm-id hashes and length: the client finds the ids that
+   occur more than once, the row that first has each, and each partition's
+   first row number (16 bytes a farm, as the local engine's memory of ids);
+2. each partition validated and scored by the local engine's chunk scorer,
+   its parts of the three Parquet datasets (output, summary, rejects) written
+   into temporary folders under their final names, so a task that runs twice
+   (its worker died) overwrites its own parts; the folders are renamed into
+   place when every task is done.
 
-Results equal the local engine's row for row. Workers need the output
-folder on a filesystem they share with the client; the model travels with
-the task graph. Each worker thread keeps its own engine and model (with its
-memory of predicted rows) across the partitions it scores.
+The model (and pass 1's duplicates) reach every worker once, in a worker
+plugin: a worker that dies and restarts gets them again, which scattered
+data would not survive. Each worker thread builds its scorer once (ONNX
+conversion, memory of predicted rows) and keeps it across the partitions it
+scores: no cost per task that the local engine does not pay. A worker lost
+mid-job only costs its partitions a second run. Results equal the local
+engine's row for row. Workers need the survey and the output folder on a
+filesystem they share with the client.
 """
 
 import logging
+import os
+import re
 import threading
 import time
-from collections.abc import Sequence
+import uuid
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 import dask
-import dask.dataframe as dd
 import numpy as np
-import pandas as pd
-import pyarrow.parquet as pq
-from distributed import Client, LocalCluster, as_completed
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
 from tqdm import tqdm
 
 from recommender.batch.ids import KnownDuplicates, id_hashes
-from recommender.batch.reading import parquet_files, survey_columns, survey_format, to_frame
+from recommender.batch.partitions import DASK_PARTITION_ROWS, Piece, plan, read_piece
+from recommender.batch.reading import Chunk, survey_columns
 from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
-from recommender.batch.validation import INPUT_COLUMNS, REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
+from recommender.batch.validation import REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
 from recommender.batch.writing import (
     Counts,
     Destinations,
@@ -51,12 +58,11 @@ from recommender.model.gain_model import GainModel
 from recommender.recommend.options import Options
 from recommender.science.tier1 import Tier1Engine
 
-#: Bytes of CSV per partition for each row asked for by ``chunk_size``
-#: (survey rows are 60-120 bytes).
-CSV_BYTES_PER_ROW = 100
-#: Partition numbers are shifted into the high bits of a row key.
-_POSITION_BITS = 40
-_COUNTS = {"read": "i8", "scored": "i8", "rejected": "i8", "rows_written": "i8"}
+log = logging.getLogger(__name__)
+
+#: A part written completely; anything else in a temporary folder is the
+#: leftover of a task whose worker died while writing.
+_PART = re.compile(r"part-\d{6}\.parquet")
 
 
 @dataclass(frozen=True)
@@ -68,79 +74,94 @@ class Settings:
     onnx: bool
 
 
-def read_survey(source: Path | str, chunk_size: int, only: Sequence[str] = INPUT_COLUMNS) -> dd.DataFrame:
-    """The survey's farm-context columns (those of ``only``) as a Dask DataFrame
-    of text cells. Partitions are the same whatever the columns: Parquet row
-    groups, or CSV blocks of ~``chunk_size`` rows."""
-    source = Path(source)
-    if survey_format(source) == "parquet":
-        files = parquet_files(source)
-        columns = [c for c in pq.read_schema(files[0]).names if c in only]
-        pieces = [(f, group) for f in files for group in range(pq.ParquetFile(f).num_row_groups)]
-        meta = to_frame(pq.read_schema(files[0]).empty_table().select(columns))
-        return dd.from_map(partial(_read_row_group, columns=columns), pieces, meta=meta)
-    columns = [c for c in survey_columns(source) if c in only]
-    return dd.read_csv(source, blocksize=None if source.suffix == ".gz" else chunk_size * CSV_BYTES_PER_ROW,
-                       usecols=columns, dtype=str, keep_default_na=False, na_filter=False,
-                       encoding="utf-8-sig")
-
-
-def _read_row_group(piece: tuple[Path, int], columns: Sequence[str]) -> pd.DataFrame:
-    path, group = piece
-    return to_frame(pq.ParquetFile(path).read_row_group(group, columns=list(columns)))
-
-
-def _id_keys(frame: pd.DataFrame, partition_info=None) -> pd.DataFrame:
-    """Hash of each non-empty farm id, with its (partition, position) as one integer."""
+def _ids(piece: Piece) -> tuple[np.ndarray, np.ndarray, int]:
+    """Pass 1 for one partition: hashes of its non-empty farm ids, their
+    0-based positions, and its number of rows."""
+    frame = read_piece(piece, only=["farm_id"]).frame
     ids = farm_ids(frame)
     given = ids.notna().to_numpy()
-    positions = np.flatnonzero(given).astype(np.int64)
-    return pd.DataFrame({"hash": id_hashes(ids[given].to_numpy(object)),
-                         "key": (partition_info["number"] << _POSITION_BITS) + positions})
+    return id_hashes(ids[given].to_numpy(object)), np.flatnonzero(given), len(frame)
 
 
-def _duplicates(ids: dd.DataFrame) -> tuple[KnownDuplicates, np.ndarray]:
-    """Pass 1 over the ``farm_id`` column: the survey's duplicated ids (with
-    the row first having each) and the first row number of every partition."""
-    keys = ids.map_partitions(_id_keys, meta={"hash": "u8", "key": "i8"})
-    grouped = keys.groupby("hash")["key"].agg(["min", "count"], split_out=max(1, ids.npartitions // 16))
-    repeated = grouped[grouped["count"] > 1]
-    repeated, lengths = dask.compute(repeated, ids.map_partitions(len))
-    first_rows = np.concatenate([[1], 1 + np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]])
-    first = repeated["min"].to_numpy(np.int64)
-    rows = first_rows[first >> _POSITION_BITS] + (first & ((1 << _POSITION_BITS) - 1))
-    return KnownDuplicates(repeated.index.to_numpy(np.uint64), rows), first_rows
+def duplicates_and_first_rows(found: list[tuple[np.ndarray, np.ndarray, int]]) -> tuple[KnownDuplicates, np.ndarray]:
+    """The survey's duplicated ids (with the row first having each) and the
+    first row number of every partition, from pass 1's answers in order."""
+    lengths = np.array([length for _, _, length in found], dtype=np.int64)
+    first_rows = np.concatenate([[1], 1 + np.cumsum(lengths)[:-1]]).astype(np.int64)
+    hashes = np.concatenate([h for h, _, _ in found] or [np.zeros(0, np.uint64)])
+    rows = np.concatenate([first + positions for (_, positions, _), first in zip(found, first_rows)]
+                          or [np.zeros(0, np.int64)])
+    order = np.lexsort((rows, hashes))  # by hash, then row: the first row of each hash leads
+    hashes, rows = hashes[order], rows[order]
+    leads = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    counts = np.diff(np.r_[leads, len(hashes)])
+    repeated = leads[counts > 1]
+    return KnownDuplicates(hashes[repeated], rows[repeated]), first_rows
+
+
+class Shared(WorkerPlugin):
+    """A value every task of a job reads, held once by each worker (and given
+    again to a worker that joins or restarts)."""
+
+    def __init__(self, value: object):
+        self.value = value
+
+
+def _shared(name: str) -> Any:
+    plugin = get_worker().plugins[name]
+    assert isinstance(plugin, Shared)
+    return plugin.value
 
 
 _worker = threading.local()
 
 
 def _scorer(model: GainModel, settings: Settings):
-    """This worker thread's scoring function (built on its first task)."""
-    if getattr(_worker, "settings", None) != settings:
+    """This worker thread's scoring function, built on its first partition of this model."""
+    key = (id(model), settings)
+    if getattr(_worker, "key", None) != key:
         _worker.score = chunk_scorer(model, Tier1Engine(), settings.options, settings.version, settings.onnx)
-        _worker.settings = settings
+        _worker.key = key
     return _worker.score
 
 
-def _score_partition(frame: pd.DataFrame, first_rows: np.ndarray, duplicates: KnownDuplicates,
-                     model: GainModel, settings: Settings, folders: tuple[str, str, str],
-                     partition_info=None) -> pd.DataFrame:
+def _score_piece(piece: Piece, number: int, first_row: int, job: str, settings: Settings,
+                 folders: tuple[str, str, str]) -> dict:
     """Pass 2 for one partition: validate, score, write its parts into the
-    (output, summary, rejects) ``folders``; return its counts."""
-    number = partition_info["number"]
-    validated = validate_chunk(frame, int(first_rows[number]), duplicates)
+    (output, summary, rejects) ``folders``; return its counts. ``job`` names
+    the shared model and duplicates."""
+    model, duplicates = _shared(f"{job}-model"), _shared(f"{job}-duplicates")
+    chunk = read_piece(piece)
+    chunk = Chunk(first_row, chunk.frame, {first_row - 1 + row: why for row, why in chunk.malformed.items()})
+    validated = validate_chunk(chunk.frame, first_row, duplicates)
     scored = _scorer(model, settings)(validated.contexts)
     name = f"part-{number:06d}.parquet"
-    for folder, data, schema in zip(folders, (scored.rows, scored.summary, validated.rejects),
+    for folder, data, schema in zip(folders, (scored.rows, scored.summary, chunk.mark_malformed(validated.rejects)),
                                     (ROW_SCHEMA, SUMMARY_SCHEMA, REJECT_SCHEMA)):
-        write_table(to_table(data, schema), Path(folder) / name, "parquet")
-    return pd.DataFrame({"read": [len(frame)], "scored": [len(validated.contexts)],
-                         "rejected": [len(validated.rejects)], "rows_written": [len(scored.rows)]})
+        # Written aside and renamed: a retry of this task replaces its part whole.
+        aside = Path(folder) / f".{name}.{uuid.uuid4().hex[:8]}"
+        write_table(to_table(data, schema), aside, "parquet")
+        os.replace(aside, Path(folder) / name)
+    return {"read": len(chunk.frame), "scored": len(validated.contexts), "rejected": len(validated.rejects),
+            "rows_written": len(scored.rows)}
+
+
+def start_local_cluster(workers: int | None = None) -> LocalCluster:
+    """A cluster of ``workers`` single-threaded processes on this machine
+    (default: one per core), its workers importing the scoring code as they
+    start (while the caller does something else, e.g. loads the model)."""
+    # One worker runs in this process: a process of its own would only add
+    # its start-up, a second copy of the libraries and the model, and IPC.
+    processes = (workers or os.cpu_count() or 1) > 1
+    # The statistical profiler samples each task's stack every 10 ms: a cost
+    # per task the local engine does not pay, for a dashboard nobody reads.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+                            silence_logs=logging.WARNING, **({"preload": [__name__]} if processes else {}))
 
 
 def score_dask(source: Path | str, where: Destinations, model: GainModel, settings: Settings, *,
-               scheduler: str | None = None, workers: int | None = None, chunk_size: int = 100_000,
+               scheduler: str | None = None, workers: int | None = None, chunk_size: int = DASK_PARTITION_ROWS,
                progress: bool | None = None) -> Counts:
     """Score the survey ``source`` on a Dask cluster into Parquet folders ``where``.
 
@@ -151,14 +172,14 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     where : Destinations
         Output, rejects and summary folders (``where.format`` must be parquet).
     model : GainModel
-        The model in service (sent to the workers with the tasks).
+        The model in service (sent once to each worker).
     settings : Settings
         Model version, ranking options and whether to run the model in ONNX.
     scheduler : str, optional
         Address of a running scheduler; a ``LocalCluster`` of ``workers``
         single-threaded processes when omitted.
     chunk_size : int
-        Rows per CSV partition (Parquet partitions are the file's row groups).
+        Rows per partition (Parquet row groups are split; CSV ranges hold about as many).
     progress : bool, optional
         Progress bar with farms/s (default: when stderr is a terminal).
 
@@ -167,27 +188,36 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     Counts
         As the local engine's; ``read`` equals the survey's rows.
     """
-    if where.format != "parquet":
+    if {where.format, where.rejects_format, where.summary_format} != {"parquet"}:
         raise ValueError("the Dask engine writes partitioned Parquet; use --format parquet (or the "
                          "local engine for CSV)")
     started = time.perf_counter()
     check_columns(survey_columns(source))
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None, silence_logs=logging.WARNING)
+    pieces = plan(source, chunk_size)
+    cluster = None if scheduler else start_local_cluster(workers)
     finals = (where.output, where.summary, where.rejects)
     temporary = [temporary_path(path) for path in finals]
+    job = f"score-{uuid.uuid4().hex[:12]}"
     try:
         with Client(scheduler or cluster) as client:
-            duplicates, first_rows = _duplicates(read_survey(source, chunk_size, only=["farm_id"]))
-            survey = read_survey(source, chunk_size)
+            # The model travels while pass 1 runs, once to each worker.
+            client.register_plugin(Shared(model), name=f"{job}-model")
+            found = client.gather(client.map(_ids, pieces, key=[f"{job}-ids-{i}" for i in range(len(pieces))]))
+            duplicates, first_rows = duplicates_and_first_rows(found)
+            client.register_plugin(Shared(duplicates), name=f"{job}-duplicates")
             for folder in temporary:
                 folder.mkdir()
-            counts_frame = survey.map_partitions(
-                # The model and the duplicates table enter the graph once, not once per task.
-                _score_partition, first_rows, dask.delayed(duplicates), dask.delayed(model), settings,
-                tuple(str(f) for f in temporary), meta=_COUNTS,
-            )
-            counts = _run(client, counts_frame, progress)
+            names = tuple(str(f) for f in temporary)
+            futures = [client.submit(_score_piece, piece, number, int(first_rows[number]), job, settings, names,
+                                     key=f"{job}-part-{number}") for number, piece in enumerate(pieces)]
+            try:
+                counts = _run(futures, progress)
+            finally:  # a long-lived cluster does not keep the job's model
+                for name in ("model", "duplicates"):
+                    client.unregister_worker_plugin(f"{job}-{name}")
+        for folder in temporary:
+            for leftover in [p for p in folder.iterdir() if not _PART.fullmatch(p.name)]:
+                remove(leftover)  # a part half-written by a worker that died
         for folder, final in reversed(list(zip(temporary, finals))):  # the output last
             move_into_place(folder, final)
     except BaseException:
@@ -201,14 +231,14 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     return counts
 
 
-def _run(client: Client, counts_frame: dd.DataFrame, progress: bool | None) -> Counts:
-    """Compute every partition, with a progress bar fed as partitions finish."""
+def _run(futures: list[Future], progress: bool | None) -> Counts:
+    """Wait for every partition, with a progress bar fed as partitions finish."""
     counts = Counts()
-    futures = client.compute(counts_frame.to_delayed())
     with tqdm(unit=" farms", unit_scale=True, desc="scoring",
               disable=None if progress is None else not progress) as bar:
         for future in as_completed(futures):
-            done = future.result().iloc[0]
-            counts.add(int(done["read"]), int(done["scored"]), int(done["rejected"]), int(done["rows_written"]))
-            bar.update(int(done["read"]))
+            done = future.result()
+            counts.add(done["read"], done["scored"], done["rejected"], done["rows_written"])
+            bar.update(done["read"])
     return counts
+

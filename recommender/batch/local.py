@@ -62,7 +62,7 @@ def score_local(source: Path | str, where: Destinations, score: Callable[[pd.Dat
         for chunk in read_chunks(source, chunk_size):
             validated = validate_chunk(chunk.frame, chunk.first_row, seen)
             scored = score(validated.contexts)
-            outputs.write(scored.rows, scored.summary, validated.rejects)
+            outputs.write(scored.rows, scored.summary, chunk.mark_malformed(validated.rejects))
             counts.add(len(chunk.frame), len(validated.contexts), len(validated.rejects), len(scored.rows))
             bar.update(len(chunk.frame))
     counts.seconds = time.perf_counter() - started

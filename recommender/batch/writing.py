@@ -3,7 +3,10 @@
 Every file (or Parquet folder) is written under a hidden temporary name in
 its destination folder and renamed into place only when the whole run has
 succeeded, the main output last: an interrupted run never leaves a file that
-looks complete. A failed run removes its temporary files.
+looks complete. A failed run removes its temporary files; a killed one
+leaves them, named with its process id so that the next run can tell them
+from those of a run still going (:mod:`.safety`). Renaming replaces a file
+the user named as an output, never a folder.
 """
 
 import os
@@ -20,33 +23,73 @@ import pyarrow.parquet as pq
 FORMATS = ("csv", "parquet")
 
 
+#: File suffixes that name a format; any other suffix is the main output's format.
+SUFFIX_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
+#: Marks a temporary name: ``.NAME.partial-PID-RANDOM``.
+PARTIAL = ".partial-"
+
+
+class OutputError(ValueError):
+    """An output that would replace or lose something the user did not name as an output."""
+
+
+def existing_folder(option: str, path: Path) -> OutputError:
+    """The refusal of an output that is an existing folder."""
+    return OutputError(f"{option} {path}: is an existing folder; name a new file (or a folder that does not "
+                       "exist yet), outputs never replace a folder")
+
+
 @dataclass(frozen=True)
 class Destinations:
-    """The three outputs of a run and their format (``csv`` or ``parquet``)."""
+    """The three outputs of a run, each with its format (``csv`` or ``parquet``)."""
 
     output: Path
     rejects: Path
     summary: Path
     format: str
+    rejects_format: str = ""
+    summary_format: str = ""
+
+    def __post_init__(self) -> None:
+        # Built by hand with one format: that format for all three.
+        for name in ("rejects_format", "summary_format"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, self.format)
+
+    def items(self) -> list[tuple[str, Path, str]]:
+        """(name, path, format) of each output, in the order they are renamed
+        into place (the main output last)."""
+        return [("rejects", self.rejects, self.rejects_format), ("summary", self.summary, self.summary_format),
+                ("output", self.output, self.format)]
 
 
 def destinations(output: Path | str, fmt: str | None = None, rejects: Path | str | None = None,
                  summary: Path | str | None = None) -> Destinations:
-    """Output paths with defaults: the format from the output's suffix
-    (``.parquet``/``.pq``: Parquet, else CSV), rejects and summary beside the
-    output as ``NAME.rejects.EXT`` and ``NAME.summary.EXT``."""
+    """Output paths and formats with defaults.
+
+    Each output takes its format from its own suffix (``.parquet``/``.pq``:
+    Parquet, ``.csv``: CSV; the output CSV otherwise, the rejects and
+    summary the output's format otherwise); ``fmt`` sets all three. Rejects
+    and summary go beside the output as ``NAME.rejects.EXT`` and
+    ``NAME.summary.EXT`` unless named.
+    """
     output = Path(output)
-    if fmt is None:
-        fmt = "parquet" if output.suffix.lower() in (".parquet", ".pq") else "csv"
-    if fmt not in FORMATS:
+    if output.is_dir() or output.name in ("", ".."):
+        raise existing_folder("-o", output)
+    if fmt is not None and fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; allowed: {', '.join(FORMATS)}")
-    suffix = output.suffix or f".{fmt}"
+    main = fmt or SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+    suffix = output.suffix or f".{main}"
 
     def beside(kind: str) -> Path:
         return output.with_name(f"{output.name.removesuffix(output.suffix)}.{kind}{suffix}")
 
-    return Destinations(output, Path(rejects) if rejects else beside("rejects"),
-                        Path(summary) if summary else beside("summary"), fmt)
+    def format_of(path: Path) -> str:
+        return fmt or SUFFIX_FORMATS.get(path.suffix.lower(), main)
+
+    rejects = Path(rejects) if rejects else beside("rejects")
+    summary = Path(summary) if summary else beside("summary")
+    return Destinations(output, rejects, summary, main, format_of(rejects), format_of(summary))
 
 
 @dataclass
@@ -82,8 +125,8 @@ def to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 
 
 def temporary_path(path: Path) -> Path:
-    """A hidden name beside ``path`` for writing it."""
-    return path.with_name(f".{path.name}.partial-{uuid.uuid4().hex[:8]}")
+    """A hidden name beside ``path`` for writing it, with this process's id."""
+    return path.with_name(f".{path.name}{PARTIAL}{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
 def write_table(table: pa.Table, path: Path, fmt: str) -> None:
@@ -95,14 +138,16 @@ def write_table(table: pa.Table, path: Path, fmt: str) -> None:
 
 
 def move_into_place(temporary: Path, final: Path) -> None:
-    """Rename ``temporary`` to ``final``, replacing a previous file or folder there."""
-    if final.is_dir() and not final.is_symlink():
-        old = temporary_path(final)
-        os.rename(final, old)
-        os.rename(temporary, final)
-        shutil.rmtree(old)
-    else:
-        os.replace(temporary, final)
+    """Rename ``temporary`` (a file or a folder of parts) to ``final``,
+    replacing a file there (the user named it as an output), never a folder."""
+    if final.is_dir():
+        # Checked before the run (safety.check_destinations); a folder that
+        # appeared since is someone else's.
+        raise OutputError(f"{final} is a folder (created during the run?); not replacing it. "
+                          f"The results are kept in {temporary}")
+    if temporary.is_dir() and final.exists():
+        final.unlink()  # renaming a folder onto a file fails
+    os.replace(temporary, final)
 
 
 def remove(path: Path) -> None:
@@ -141,10 +186,9 @@ class ChunkedOutputs:
         self.where = where
         self._writers = {}
         try:
-            for name, path, schema in (("rejects", where.rejects, reject_schema),
-                                       ("summary", where.summary, summary_schema),
-                                       ("output", where.output, row_schema)):
-                self._writers[name] = TableWriter(path, where.format, schema)
+            schemas = {"rejects": reject_schema, "summary": summary_schema, "output": row_schema}
+            for name, path, fmt in where.items():
+                self._writers[name] = TableWriter(path, fmt, schemas[name])
         except BaseException:
             self._discard()
             raise

@@ -1,8 +1,18 @@
-"""The ``recommender`` command line: a thin shell over the library."""
+"""The ``recommender`` command line: a thin shell over the library.
 
+No traceback reaches a user: each command turns the errors it expects into
+one line that says what, where and how to fix; anything else is caught here
+and told in one line with exit status 1 (``RECOMMENDER_DEBUG=1`` shows the
+traceback, for a bug report).
+"""
+
+import os
 from importlib import import_module
 
 import click
+
+#: Set (to anything but empty or 0) to let unexpected errors show their traceback.
+DEBUG_ENV = "RECOMMENDER_DEBUG"
 
 #: Command name -> (module of ``recommender.cli`` defining it under that
 #: name, one-line help). Modules are imported on use, so a quick command (or
@@ -34,6 +44,19 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort, click.ClickException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as error:
+            if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+                raise
+            message = str(error).splitlines()[0] if str(error) else ""
+            raise click.ClickException(
+                f"unexpected {type(error).__name__}: {message} (a bug: please report it with the command; "
+                f"{DEBUG_ENV}=1 shows the details)") from error
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

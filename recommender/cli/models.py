@@ -6,7 +6,7 @@ import click
 
 from recommender.cli._output import echo_json, echo_table
 from recommender.model.provenance import trained_on
-from recommender.model.registry import ModelRegistry, RegistryError, default_models_dir
+from recommender.model.registry import ModelRegistry, PointerError, RegistryError, default_models_dir
 
 models_dir_option = click.option(
     "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -15,6 +15,15 @@ models_dir_option = click.option(
 
 def _registry(models_dir: Path | None) -> ModelRegistry:
     return ModelRegistry(models_dir or default_models_dir())
+
+
+def _in_service(registry: ModelRegistry) -> str | None:
+    """The version in service; a damaged pointer is told on stderr and read as none."""
+    try:
+        return registry.in_service_version()
+    except PointerError as error:
+        click.echo(f"warning: {error}", err=True)
+        return None
 
 
 def _headline(manifest: dict) -> dict:
@@ -55,7 +64,7 @@ def list_models(models_dir: Path | None) -> None:
     if not versions:
         click.echo(f"no model in {registry.root}; run `recommender train --promote`")
         return
-    current = registry.in_service_version()
+    current = _in_service(registry)
     rows = []
     for version in versions:
         try:
@@ -89,7 +98,7 @@ def show(version: str, fmt: str, models_dir: Path | None) -> None:
         click.echo(card.read_text(encoding="utf-8"))
     else:
         echo_json(manifest)
-    in_service = registry.in_service_version() == version
+    in_service = _in_service(registry) == version
     click.echo(f"\n{'In service' if in_service else 'Not in service'}; folder {registry.root / version}")
 
 
@@ -103,7 +112,10 @@ def promote(version: str, models_dir: Path | None) -> None:
     not-worse comparison that `recommender train --promote` applies.
     """
     registry = _registry(models_dir)
-    before = registry.in_service_version()
+    try:
+        before = registry.in_service_version()
+    except PointerError:
+        before = "a damaged pointer"  # promote repairs it
     try:
         registry.promote(version)
     except RegistryError as error:
@@ -124,7 +136,10 @@ def verify(version: str | None, every: bool, models_dir: Path | None) -> None:
     if every:
         versions = registry.versions()
     else:
-        version = version or registry.in_service_version()
+        try:
+            version = version or registry.in_service_version()
+        except PointerError as error:
+            raise click.ClickException(str(error)) from error
         if version is None:
             raise click.ClickException(f"no model in service in {registry.root}; name a VERSION or use --all")
         versions = [version]

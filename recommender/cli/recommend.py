@@ -1,5 +1,6 @@
 """``recommender recommend``: the ranking the API gives, for one farm file."""
 
+import logging
 from pathlib import Path
 
 import click
@@ -31,9 +32,17 @@ def recommend(farm: Path, fmt: str, options: Options, models_dir: Path | None) -
     practices adopted together.
     """
     context = read_farm(farm)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     service = ModelService(ModelRegistry(models_dir or default_models_dir()), Tier1Engine(),
                            build=build_default)
-    service.refresh()
+    # A model that does not load is told below in one line, not logged as well.
+    service_log = logging.getLogger(ModelService.__module__)
+    level = service_log.level
+    service_log.setLevel(logging.CRITICAL)
+    try:
+        service.refresh()
+    finally:
+        service_log.setLevel(level)
     if service.current is None:
         raise click.ClickException(f"no usable model: {service.last_error}")
     answer = service.current.recommend(context, options)

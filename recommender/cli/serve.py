@@ -42,14 +42,19 @@ def serve(host: str, port: int, workers: int, models_dir: Path | None, access_lo
     """
     # Imported here: the other commands need not load the web stack.
     import uvicorn
+    from pydantic import ValidationError
 
-    from api.settings import Settings
+    from api.settings import Settings, describe_errors
 
     # Workers are new processes: they read the registry and thread limits
     # from the environment.
     if models_dir is not None:
         os.environ[MODELS_DIR_ENV] = str(models_dir)
-    threads = str(Settings().threads)  # also fails fast on a bad RECOMMENDER_* variable
+    try:
+        threads = str(Settings().threads)  # also fails fast on a bad RECOMMENDER_* variable
+    except ValidationError as error:
+        raise click.ClickException(f"bad setting: {describe_errors(error)} (see the README's settings table)") \
+            from None
     for name in _THREAD_VARIABLES:
         os.environ.setdefault(name, threads)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers,

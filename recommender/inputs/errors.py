@@ -4,11 +4,15 @@ Shared by the CLI, the API and batch scoring so a bad value reads the same
 everywhere.
 """
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+#: JSON parsers (Python's among them) accept NaN and Infinity; the range
+#: message pydantic gives for them ("should be <= 100") would mislead.
+NOT_FINITE = "NaN and Infinity are not numbers; give a finite number (or leave the field out)"
 
 class FieldError(BaseModel):
     """One problem with an input: which field, what is wrong, what is allowed."""
@@ -32,6 +36,9 @@ def error_records(error: ValidationError | Sequence[Mapping]) -> list[dict]:
     for item in items:
         field = ".".join(str(part) for part in item["loc"]) or "(body)"
         message = item["msg"].removeprefix("Value error, ")
+        value = item.get("input")
+        if isinstance(value, float) and not math.isfinite(value):
+            message = NOT_FINITE
         allowed = None
         expected = (item.get("ctx") or {}).get("expected")
         if expected:

@@ -5,15 +5,20 @@ Layout of a registry root (``models/`` by default)::
     models/
       IN_SERVICE                 # the version in service (one line)
       20261125T104501Z-1a2b3c4d/
-        model.joblib             # the GainModel
+        model.skops              # the GainModel's three pipelines
         manifest.json            # version, created, library versions, data
                                  # fingerprint, feature schema, metrics, SHA-256
         MODEL_CARD.md, plots/*.png
 
 A model folder is written under a temporary name and renamed into place, and
 the pointer is replaced atomically, so a reader never sees half a model.
-Loading checks the artifact's SHA-256 and the library versions it was saved
-with before unpickling anything.
+
+Trust before load: the artifact is in skops' format, which rebuilds objects
+from an audited list of types instead of running the code a pickle names;
+loading refuses an artifact holding any type outside that list and
+``TRUSTED_TYPES``. The manifest's SHA-256, size and library versions catch a
+truncated, corrupted or incompatible artifact (they cannot prove who wrote
+it: whoever can write the registry can rewrite both).
 """
 
 import contextlib
@@ -23,27 +28,46 @@ import json
 import logging
 import os
 import platform
+import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-import joblib
+import skops.io as sio
+from sklearn.pipeline import Pipeline
 
 from recommender.model.gain_model import GainModel
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-ARTIFACT = "model.joblib"
+#: 2: skops artifact (format 1 was a joblib pickle, refused).
+FORMAT_VERSION = 2
+ARTIFACT = "model.skops"
 MANIFEST = "manifest.json"
 POINTER = "IN_SERVICE"
-#: Libraries whose version must match for a pickled model to be trusted.
+#: The GainModel's pipelines, by name, in the artifact.
+PIPELINES = ("expected", "low", "high")
+#: Types trusted beyond skops' own audited defaults (numpy, scikit-learn
+#: estimators): the fitted trees of HistGradientBoostingRegressor, plain
+#: arrays rebuilt attribute by attribute. Anything else is refused.
+TRUSTED_TYPES = ("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",)
+#: Libraries whose version must match for a saved model to load as trained.
 PINNED = ("scikit-learn", "numpy")
 #: Environment variable naming the registry root; ``./models`` when unset.
 MODELS_DIR_ENV = "RECOMMENDER_MODELS_DIR"
+#: A version is one folder name: letters, digits, ``.``, ``_``, ``-``, not
+#: starting with a dot (no path, no traversal).
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+#: What a manifest must hold for the registry to load the model: key -> type.
+REQUIRED = {"format_version": int, "version": str, "created": str, "libraries": dict, "feature_schema": dict,
+            "artifact": dict}
+ARTIFACT_REQUIRED = {"file": str, "sha256": str, "bytes": int}
 
 
 class RegistryError(RuntimeError):
@@ -52,6 +76,18 @@ class RegistryError(RuntimeError):
 
 class NoModelInService(RegistryError):
     """The registry has no model in service yet."""
+
+
+class PointerError(RegistryError):
+    """The ``IN_SERVICE`` pointer is damaged (unreadable, empty, not a version name)."""
+
+
+def check_version(version: str) -> str:
+    """``version`` if it is a valid version name, else :class:`RegistryError`."""
+    if not isinstance(version, str) or not VERSION_NAME.fullmatch(version):
+        raise RegistryError(f"{version!r} is not a model version name (letters, digits, '.', '_', '-'; "
+                            "see `recommender model list`)")
+    return version
 
 
 def default_models_dir() -> Path:
@@ -74,7 +110,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": numpy.__version__,
         "pandas": pandas.__version__,
-        "joblib": joblib.__version__,
+        "skops": metadata.version("skops"),
     }
 
 
@@ -111,35 +147,68 @@ class ModelRegistry:
         """Complete model versions, oldest first."""
         if not self.root.is_dir():
             return []
-        return sorted(
-            p.name for p in self.root.iterdir()
-            if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
-        )
+        folders = [p for p in self.root.iterdir()
+                   if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()]
+        # Names start with the creation second; within one second, the folder
+        # written last is the newest.
+        return [p.name for p in sorted(folders, key=lambda p: (p.name.split("-")[0], p.stat().st_mtime_ns, p.name))]
 
     def in_service_version(self) -> str | None:
+        """The version the pointer names; None when there is no pointer.
+
+        Raises
+        ------
+        PointerError
+            The pointer is unreadable, empty or not a version name; it names
+            no model (`recommender model promote VERSION` repairs it).
+        """
+        path = self.root / POINTER
         try:
-            return (self.root / POINTER).read_text(encoding="utf-8").strip() or None
+            raw = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as error:
+            raise PointerError(f"{path} cannot be read ({error.strerror}); {_REPAIR}") from error
+        try:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise PointerError(f"{path} is not text (damaged); {_REPAIR}") from None
+        if not text:
+            raise PointerError(f"{path} is empty; {_REPAIR}")
+        if not VERSION_NAME.fullmatch(text):
+            raise PointerError(f"{path} holds {text[:60]!r}, not a model version name; {_REPAIR}")
+        return text
 
     def manifest(self, version: str) -> dict:
-        path = self.root / version / MANIFEST
+        path = self.root / check_version(version) / MANIFEST
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            manifest = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as error:
             known = ", ".join(self.versions()) or "none"
             raise RegistryError(f"no model '{version}' in {self.root} (known: {known})") from error
-        except json.JSONDecodeError as error:
-            raise RegistryError(f"{path} is not valid JSON: {error}; the model folder is damaged") from error
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise RegistryError(f"{path} is not valid JSON text ({error}); the model folder is damaged") from error
+        except OSError as error:
+            raise RegistryError(f"{path} cannot be read ({error.strerror})") from error
+        if not isinstance(manifest, dict):
+            raise RegistryError(f"{path} holds a JSON {type(manifest).__name__}, not an object; "
+                                "the model folder is damaged")
+        return manifest
 
     def verify(self, version: str) -> dict:
-        """Check artifact hash, size and library versions; return the manifest."""
+        """Check the manifest's fields, artifact hash, size and library
+        versions; return the manifest."""
         manifest = self.manifest(version)
-        if manifest.get("format_version") != FORMAT_VERSION:
+        if manifest.get("format_version", FORMAT_VERSION) != FORMAT_VERSION:
             raise RegistryError(
                 f"model '{version}' has format {manifest.get('format_version')}, "
                 f"this engine reads format {FORMAT_VERSION}; retrain it with `recommender train`"
             )
+        _require(manifest, REQUIRED, f"model '{version}': manifest")
+        _require(manifest["artifact"], ARTIFACT_REQUIRED, f"model '{version}': manifest artifact")
+        if Path(manifest["artifact"]["file"]).name != manifest["artifact"]["file"]:
+            raise RegistryError(f"model '{version}': manifest names artifact {manifest['artifact']['file']!r}, "
+                                "not a file of the model folder; refusing to load it")
         artifact = self.root / version / manifest["artifact"]["file"]
         if not artifact.is_file():
             raise RegistryError(f"model '{version}': artifact {artifact} is missing")
@@ -171,9 +240,7 @@ class ModelRegistry:
                 f"no model in service in {self.root}; run `recommender train --promote`"
             )
         manifest = self.verify(version)
-        model = joblib.load(self.root / version / manifest["artifact"]["file"])
-        if not isinstance(model, GainModel):
-            raise RegistryError(f"model '{version}': artifact is not a GainModel")
+        model = _read_artifact(self.root / version / manifest["artifact"]["file"], manifest, version)
         return LoadedModel(version, manifest, model, self.root / version)
 
     # -- writing -------------------------------------------------------------
@@ -196,7 +263,8 @@ class ModelRegistry:
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
         try:
             artifact = staging / ARTIFACT
-            joblib.dump(model, artifact, compress=3)
+            sio.dump({name: getattr(model, name) for name in PIPELINES}, artifact,
+                     compression=zipfile.ZIP_DEFLATED)
             digest = sha256_of(artifact)
             version = self._unused(f"{created:%Y%m%dT%H%M%S}Z-{digest[:8]}")
             manifest = {
@@ -230,7 +298,8 @@ class ModelRegistry:
         return candidate
 
     def promote(self, version: str) -> None:
-        """Put ``version`` in service (verified first; the pointer swap is atomic)."""
+        """Put ``version`` in service (verified first; the pointer swap is
+        atomic). Whatever the pointer held before, even damaged, is replaced."""
         self.verify(version)
         fd, tmp = tempfile.mkstemp(prefix=".pointer-", dir=self.root)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -263,3 +332,37 @@ class ModelRegistry:
                                 "from the reference set (first run only)", self.root)
                     self.promote(build(self))
         return self.load()
+
+
+_REPAIR = "put a model in service with `recommender model promote VERSION` (see `recommender model list`)"
+
+
+def _require(record: dict, fields: dict[str, type], what: str) -> None:
+    """Raise :class:`RegistryError` naming the first field of ``fields`` that
+    ``record`` lacks or holds with the wrong type."""
+    for name, kind in fields.items():
+        if name not in record:
+            raise RegistryError(f"{what} lacks '{name}' (damaged or hand-edited); retrain or restore the folder")
+        if not isinstance(record[name], kind) or isinstance(record[name], bool):
+            raise RegistryError(f"{what}: '{name}' should be a {kind.__name__}, not "
+                                f"{type(record[name]).__name__}; retrain or restore the folder")
+
+
+def _read_artifact(path: Path, manifest: dict, version: str) -> GainModel:
+    """The GainModel of a verified artifact, after refusing any type not trusted."""
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if unexpected:
+            raise RegistryError(f"model '{version}': artifact holds types this engine does not trust "
+                                f"({', '.join(unexpected)}); refusing to load it")
+        pipelines: Any = sio.load(path, trusted=list(untrusted))
+    except RegistryError:
+        raise
+    except Exception as error:  # a malformed archive fails in many ways
+        raise RegistryError(f"model '{version}': artifact cannot be read ({type(error).__name__}: {error}); "
+                            "retrain or restore the folder") from error
+    if not (isinstance(pipelines, dict) and all(isinstance(pipelines.get(n), Pipeline) for n in PIPELINES)):
+        raise RegistryError(f"model '{version}': artifact does not hold the pipelines {', '.join(PIPELINES)}")
+    return GainModel(pipelines["expected"], pipelines["low"], pipelines["high"],
+                     feature_schema=manifest["feature_schema"])

@@ -6,10 +6,13 @@ checked against its scikit-learn original. A :class:`ModelService` holds the
 one in use and follows the registry's ``IN_SERVICE`` pointer: a newly promoted
 model is loaded beside the old one and swapped in with one reference
 assignment, so a request in flight finishes on the model it started with and
-none fails; a model that does not load is logged and the old one kept.
+none fails; a model that does not load (or a damaged pointer) is logged once
+and the old one kept, and :attr:`ModelService.problem` says what is wrong
+without naming paths (it reaches unauthenticated clients through ``/readyz``).
 """
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -121,9 +124,15 @@ class ModelService:
         #: The model answering requests; ``None`` until the first one loads.
         #: Replaced as a whole, never modified: readers need no lock.
         self.current: ServedModel | None = None
-        #: Why the last load failed, if it did.
+        #: Why the last load failed, if it did (logged; may name paths).
         self.last_error: str | None = None
         self._loading = threading.Lock()
+
+    @property
+    def problem(self) -> str | None:
+        """Why the model in service cannot be (re)loaded, with paths left
+        out: safe to tell any client. None when all is well."""
+        return None if self.last_error is None else redact_paths(self.last_error)
 
     @cached_property
     def probe(self) -> Features:
@@ -133,22 +142,25 @@ class ModelService:
     def refresh(self) -> bool:
         """Load the model in service if it is not the one served; True if swapped."""
         with self._loading:
-            version = self.registry.in_service_version()
-            if self.current is not None and version == self.current.version:
-                return False
+            version = None
             try:
+                # A damaged pointer raises here: handled like any failed load.
+                version = self.registry.in_service_version()
+                if self.current is not None and version == self.current.version:
+                    self.last_error = None
+                    return False
                 if version is None and self.build is not None:
                     loaded = self.registry.load_or_build(self.build)
                 else:
                     loaded = self.registry.load(version)
                 served = ServedModel.load(loaded, self.engine, self.probe, self.threads)
-            # Whatever goes wrong with a new model (missing, tampered, not
-            # convertible, unpicklable), the model in use keeps serving.
+            # Whatever goes wrong with the pointer or a new model (damaged,
+            # missing, tampered, not convertible), the model in use keeps serving.
             except Exception as error:  # noqa: BLE001
                 message = f"{type(error).__name__}: {error}"
                 # Logged once per distinct failure, not at every check.
                 if message != self.last_error:
-                    log.error("could not load model %s from %s: %s; still serving %s", version,
+                    log.error("could not load model %s from %s: %s; still serving %s", version or "in service",
                               self.registry.root, message,
                               self.current.version if self.current else "nothing")
                 self.last_error = message
@@ -160,7 +172,25 @@ class ModelService:
 
     def follow(self, interval_seconds: float, stop: threading.Event) -> None:
         """Load the model in service now, then check the pointer every
-        ``interval_seconds`` until ``stop`` is set (run it in a thread)."""
-        self.refresh()
-        while not stop.wait(interval_seconds):
-            self.refresh()
+        ``interval_seconds`` until ``stop`` is set (run it in a thread).
+
+        ``refresh`` handles every failure it expects; anything else is logged
+        and the loop goes on, so the thread outlives any registry content.
+        """
+        while True:
+            try:
+                self.refresh()
+            except Exception:  # the follower must never die
+                log.exception("model follower: unexpected error; checking again in %g s", interval_seconds)
+            if stop.wait(interval_seconds):
+                return
+
+
+#: An absolute path (``/a/b``): a word or dot does not precede it, so units
+#: such as ``t C/ha/yr`` are left alone.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s'\",;()]*")
+
+
+def redact_paths(message: str) -> str:
+    """``message`` with absolute paths replaced by ``<path>``."""
+    return _ABSOLUTE_PATH.sub("<path>", message)

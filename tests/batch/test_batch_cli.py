@@ -38,6 +38,7 @@ def test_dask_engine_from_the_command_line(tmp_path, survey, run):
 @pytest.mark.parametrize("args, message", [
     (["--scheduler", "tcp://127.0.0.1:8786"], "only used with --engine dask"),
     (["--engine", "dask", "--format", "csv"], "writes partitioned Parquet"),
+    (["--engine", "dask", "--rejects", "r.csv"], "folders of Parquet parts"),
 ])
 def test_contradictory_options_are_refused(tmp_path, survey, run, args, message):
     source = write_survey(survey, tmp_path / "survey.csv")

@@ -65,3 +65,18 @@ def test_a_file_without_required_columns_writes_nothing(tmp_path, survey, scorer
     with pytest.raises(SurveyError, match="missing required column 'land_use'"):
         score_local(path, destinations(tmp_path / "out.csv"), scorer)
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_a_ragged_line_is_rejected_and_the_rest_scored(tmp_path, survey, scorer):
+    """Issue 12, item 8: one malformed line no longer refuses the whole file."""
+    text = survey.to_csv(index=False).splitlines()
+    text[5] += ",one too many"  # data row 5
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(text) + "\n")
+    where = destinations(tmp_path / "out.csv")
+    counts = score_local(path, where, scorer, chunk_size=1000)
+    assert counts.read == len(survey) and counts.rejected == len(BAD) + 1
+    rejects = pd.read_csv(where.rejects)
+    [reason] = rejects.loc[rejects["row"] == 5, "reason"]
+    assert "has 12 fields, the header 11" in reason
+    assert 5 not in pd.read_csv(where.summary)["row"].tolist()

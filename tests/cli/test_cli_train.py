@@ -41,7 +41,7 @@ def test_train_promote_produces_model_card_plots_manifest_and_moves_the_pointer(
     version = registry.in_service_version()
     assert registry.versions() == [version]
     folder = tmp_path / version
-    assert {p.name for p in folder.iterdir()} == {"model.joblib", "manifest.json", "MODEL_CARD.md", "plots"}
+    assert {p.name for p in folder.iterdir()} == {"model.skops", "manifest.json", "MODEL_CARD.md", "plots"}
     assert len(list((folder / "plots").glob("*.png"))) == 3
     manifest = registry.verify(version)
     assert manifest["training"]["seed"] == 0 and manifest["metrics"]["basis"] == "reference"
@@ -106,7 +106,7 @@ def test_model_list_show_verify_promote(tmp_path):
     assert invoke("model", "verify", "--models-dir", tmp_path).output.startswith(f"ok      {first}")
     promoted = invoke("model", "promote", second, "--models-dir", tmp_path)
     assert promoted.exit_code == 0 and f"{first} -> {second}" in promoted.output
-    artifact = tmp_path / first / "model.joblib"
+    artifact = tmp_path / first / "model.skops"
     artifact.write_bytes(artifact.read_bytes()[:-10])
     failed = invoke("model", "verify", "--all", "--models-dir", tmp_path)
     assert failed.exit_code == 1 and "truncated" in failed.output and f"ok      {second}" in failed.output
@@ -130,3 +130,17 @@ def test_help_lists_every_command_without_importing_them():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "train " in result.stdout and "score " in result.stdout
     assert result.stdout.strip().endswith("[]")
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_training_on_no_usable_observation_is_refused(tmp_path, skip):
+    """Issue 12, item 5: a header-only file (or one whose rows are all skipped) trains nothing."""
+    header = "study_id,site_id,practice,climate_zone,soil_texture,land_use,delta_soc_t_ha_yr,years,depth_cm\n"
+    data = tmp_path / "obs.csv"
+    data.write_text(header + ("s1,a,cover_crops,nowhere,loam,cropland,0.3,10,30\n" if skip else ""))
+    result = invoke("train", "--data", data, "--promote", *(["--skip-bad-rows"] if skip else []),
+                    "--models-dir", tmp_path / "models")
+    assert result.exit_code == 1, result.output
+    assert "no usable observation in" in result.output
+    assert ("all 1 skipped as invalid (climate_zone" if skip else "0 row(s) read") in result.output
+    assert ModelRegistry(tmp_path / "models").versions() == []

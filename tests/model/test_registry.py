@@ -147,3 +147,71 @@ def test_default_models_dir_reads_the_environment(monkeypatch, tmp_path):
     assert str(default_models_dir()) == "models"
     monkeypatch.setenv("RECOMMENDER_MODELS_DIR", str(tmp_path))
     assert default_models_dir() == tmp_path
+
+
+# -- issue 12: damaged pointer, version names, trust before load --------------
+from recommender.model.registry import PointerError, check_version  # noqa: E402
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe", b"", b"  \n", b"../../etc/passwd", b"a/b", b".hidden"])
+def test_a_damaged_pointer_is_explained(registry, content):
+    (registry.root / POINTER).write_bytes(content)
+    with pytest.raises(PointerError, match="recommender model promote VERSION"):
+        registry.in_service_version()
+    with pytest.raises(PointerError):
+        registry.load()
+
+
+def test_promote_repairs_a_damaged_pointer(registry):
+    (registry.root / POINTER).write_bytes(b"\xff\xfe")
+    version = registry.versions()[1]
+    registry.promote(version)
+    assert registry.in_service_version() == version
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b", "/etc", "..", ".staging-x", "", "x" * 200])
+def test_version_names_cannot_leave_the_registry(registry, name):
+    with pytest.raises(RegistryError, match="not a model version name"):
+        check_version(name)
+    with pytest.raises(RegistryError, match="not a model version name"):
+        registry.promote(name)
+
+
+def test_an_artifact_with_an_untrusted_type_is_refused_before_it_runs(registry, tmp_path):
+    """skops' loader refuses a type outside the audited list: nothing of it is built."""
+    import hashlib
+
+    import skops.io as sio
+
+    version = registry.in_service_version()
+    artifact = _artifact(registry, version)
+    marker = tmp_path / "ran"
+    sio.dump({"expected": Boom(str(marker))}, artifact)  # would write the marker if built
+    manifest_path = registry.root / version / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["artifact"].update(sha256=hashlib.sha256(artifact.read_bytes()).hexdigest(),
+                                bytes=artifact.stat().st_size)  # whoever writes the registry can do this
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(RegistryError, match=r"types this engine does not trust \(test_registry.Boom\)"):
+        registry.load()
+    assert not marker.exists()
+
+
+class Boom:
+    """Stands for a hostile object: building it leaves a trace."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __setstate__(self, state):
+        open(state["path"], "w").close()
+
+
+def test_a_joblib_model_of_format_1_asks_for_retraining(registry):
+    version = registry.in_service_version()
+    path = registry.root / version / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["format_version"] = 1
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(RegistryError, match="format 1, this engine reads format 2; retrain it with `recommender tr"):
+        registry.load()

@@ -2,6 +2,7 @@
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -215,3 +216,20 @@ def test_unsupported_file_type_says_what_is_supported(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ObservationError, match=r"use \.csv .* or \.parquet"):
         read_observations(path)
+
+
+def test_a_row_with_extra_fields_is_one_problem_naming_its_field_count(tmp_path):
+    """Issue 12, item 8: not dozens of problems of columns shifted by one."""
+    from training.observations import ObservationError, read_observations
+
+    lines = (Path(__file__).parents[2] / "training" / "examples" / "observations_example.csv").read_text().splitlines()
+    header_fields = len(lines[0].split(","))
+    for bad in (1, 3):  # the first data row (pandas would read it as an index) and a later one
+        rows = list(lines)
+        rows[bad] += ",oops"
+        path = tmp_path / "obs.csv"
+        path.write_text("\n".join(rows) + "\n")
+        with pytest.raises(ObservationError) as caught:
+            read_observations(path)
+        [problem] = caught.value.problems
+        assert problem.row == bad and f"has {header_fields + 1} fields, the header {header_fields}" in problem.problem
