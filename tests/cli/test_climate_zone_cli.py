@@ -41,7 +41,7 @@ def test_pet_overrides_and_tropics_say_no_pet():
 def test_bad_input_names_the_option():
     missing = run("--mat", "27", "--map", "2300")
     assert missing.exit_code == 2 and "--elevation: needed at a tropical site" in missing.output
-    assert "--mat: Input should be a finite number" in run("--mat", "nan", "--map", "350").output
+    assert "--mat: NaN and Infinity are not numbers; give a finite number" in run("--mat", "nan", "--map", "350").output
     short = run("--mat", "3.3", "--map", "350", "--months", "1,2,3")
     assert short.exit_code == 2 and "12 numbers separated by commas" in short.output
     assert "--months" in run("--mat", "3.3", "--map", "350", "--months", "1,2,x,4,5,6,7,8,9,10,11,12").output
