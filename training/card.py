@@ -7,6 +7,7 @@ the card can be regenerated from a model folder and never disagrees with it.
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from recommender.knowledge import load_knowledge_base
 from recommender.model.provenance import trained_on
 
 from .evaluation import METRICS
@@ -162,6 +163,17 @@ def _evaluation_section(manifest: dict) -> list[str]:
         lines += ["", cross_validation_table(cv["methods"]), "",
                   "tau by fold (yr): " + ", ".join("IPCC path" if t is None else f"{t:.2f}"
                                                    for t in cv["tau_by_fold_years"]), ""]
+    spread = load_knowledge_base().field_range
+    lines += [
+        "### Field range",
+        "",
+        "Answers also give `field_range_t_c_ha_yr`, what one field may see: the expected gain plus the "
+        f"between-site spread fitted on SoilHealthDB ({spread['p10_intercept']:+.2f} / "
+        f"{spread['p90_intercept']:+.2f} t C/ha/yr, `recommender/data/field_range.csv`). It covers "
+        f"{100 * spread['heldout_coverage']:.1f} % of held-out studies' observations (target 80 +/- 5 %); "
+        "the model's 10-90 % interval is the uncertainty of the expected gain, not of one field.",
+        "",
+    ]
     check = manifest.get("promotion_check")
     if check:
         lines += ["### Comparison with the model in service at training time", "", check["reason"] + ".", ""]

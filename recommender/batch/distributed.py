@@ -31,7 +31,7 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from tqdm import tqdm
 from recommender.batch.ids import KnownDuplicates, id_hashes
 from recommender.batch.partitions import DASK_PARTITION_ROWS, Piece, plan, read_piece
 from recommender.batch.reading import Chunk, survey_columns
-from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, chunk_scorer
+from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, TRAJECTORY_SCHEMA, chunk_scorer
 from recommender.batch.validation import REJECT_SCHEMA, check_columns, farm_ids, validate_chunk
 from recommender.batch.writing import (
     Counts,
@@ -72,6 +72,7 @@ class Settings:
     version: str
     options: Options
     onnx: bool
+    trajectories: bool = False
 
 
 def _ids(piece: Piece) -> tuple[np.ndarray, np.ndarray, int]:
@@ -120,15 +121,16 @@ def _scorer(model: GainModel, settings: Settings):
     """This worker thread's scoring function, built on its first partition of this model."""
     key = (id(model), settings)
     if getattr(_worker, "key", None) != key:
-        _worker.score = chunk_scorer(model, Tier1Engine(), settings.options, settings.version, settings.onnx)
+        _worker.score = chunk_scorer(model, Tier1Engine(), settings.options, settings.version, settings.onnx,
+                                     settings.trajectories)
         _worker.key = key
     return _worker.score
 
 
 def _score_piece(piece: Piece, number: int, first_row: int, job: str, settings: Settings,
-                 folders: tuple[str, str, str]) -> dict:
+                 folders: dict[str, str]) -> dict:
     """Pass 2 for one partition: validate, score, write its parts into the
-    (output, summary, rejects) ``folders``; return its counts. ``job`` names
+    ``folders`` of the outputs (by name); return its counts. ``job`` names
     the shared model and duplicates."""
     model, duplicates = _shared(f"{job}-model"), _shared(f"{job}-duplicates")
     chunk = read_piece(piece)
@@ -136,8 +138,11 @@ def _score_piece(piece: Piece, number: int, first_row: int, job: str, settings: 
     validated = validate_chunk(chunk.frame, first_row, duplicates)
     scored = _scorer(model, settings)(validated.contexts)
     name = f"part-{number:06d}.parquet"
-    for folder, data, schema in zip(folders, (scored.rows, scored.summary, chunk.mark_malformed(validated.rejects)),
-                                    (ROW_SCHEMA, SUMMARY_SCHEMA, REJECT_SCHEMA)):
+    tables = {"output": (scored.rows, ROW_SCHEMA), "summary": (scored.summary, SUMMARY_SCHEMA),
+              "rejects": (chunk.mark_malformed(validated.rejects), REJECT_SCHEMA),
+              "trajectories": (scored.trajectories, TRAJECTORY_SCHEMA)}
+    for output, folder in folders.items():
+        data, schema = tables[output]
         # Written aside and renamed: a retry of this task replaces its part whole.
         aside = Path(folder) / f".{name}.{uuid.uuid4().hex[:8]}"
         write_table(to_table(data, schema), aside, "parquet")
@@ -170,11 +175,12 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     source : path
         CSV, Parquet file, or folder of Parquet files (read in name order).
     where : Destinations
-        Output, rejects and summary folders (``where.format`` must be parquet).
+        Output, rejects, summary (and time paths) folders (all Parquet).
     model : GainModel
         The model in service (sent once to each worker).
     settings : Settings
-        Model version, ranking options and whether to run the model in ONNX.
+        Model version, ranking options and whether to run the model in ONNX
+        (the time paths are given when ``where`` names a place for them).
     scheduler : str, optional
         Address of a running scheduler; a ``LocalCluster`` of ``workers``
         single-threaded processes when omitted.
@@ -188,15 +194,16 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
     Counts
         As the local engine's; ``read`` equals the survey's rows.
     """
-    if {where.format, where.rejects_format, where.summary_format} != {"parquet"}:
+    if {fmt for _, _, fmt in where.items()} != {"parquet"}:
         raise ValueError("the Dask engine writes partitioned Parquet; use --format parquet (or the "
                          "local engine for CSV)")
     started = time.perf_counter()
     check_columns(survey_columns(source))
     pieces = plan(source, chunk_size)
     cluster = None if scheduler else start_local_cluster(workers)
-    finals = (where.output, where.summary, where.rejects)
-    temporary = [temporary_path(path) for path in finals]
+    settings = replace(settings, trajectories=where.trajectories is not None)
+    finals = {name: path for name, path, _ in where.items()}  # in the order of renaming: the output last
+    temporary = {name: temporary_path(path) for name, path in finals.items()}
     job = f"score-{uuid.uuid4().hex[:12]}"
     try:
         with Client(scheduler or cluster) as client:
@@ -205,9 +212,9 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
             found = client.gather(client.map(_ids, pieces, key=[f"{job}-ids-{i}" for i in range(len(pieces))]))
             duplicates, first_rows = duplicates_and_first_rows(found)
             client.register_plugin(Shared(duplicates), name=f"{job}-duplicates")
-            for folder in temporary:
+            for folder in temporary.values():
                 folder.mkdir()
-            names = tuple(str(f) for f in temporary)
+            names = {name: str(folder) for name, folder in temporary.items()}
             futures = [client.submit(_score_piece, piece, number, int(first_rows[number]), job, settings, names,
                                      key=f"{job}-part-{number}") for number, piece in enumerate(pieces)]
             try:
@@ -215,13 +222,13 @@ def score_dask(source: Path | str, where: Destinations, model: GainModel, settin
             finally:  # a long-lived cluster does not keep the job's model
                 for name in ("model", "duplicates"):
                     client.unregister_worker_plugin(f"{job}-{name}")
-        for folder in temporary:
+        for folder in temporary.values():
             for leftover in [p for p in folder.iterdir() if not _PART.fullmatch(p.name)]:
                 remove(leftover)  # a part half-written by a worker that died
-        for folder, final in reversed(list(zip(temporary, finals))):  # the output last
-            move_into_place(folder, final)
+        for name, final in finals.items():  # the output last
+            move_into_place(temporary[name], final)
     except BaseException:
-        for folder in temporary:
+        for folder in temporary.values():
             remove(folder)
         raise
     finally:

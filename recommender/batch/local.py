@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from recommender.batch.ids import SeenIds
 from recommender.batch.reading import read_chunks, survey_columns, survey_rows
-from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, Scored
+from recommender.batch.scoring import ROW_SCHEMA, SUMMARY_SCHEMA, TRAJECTORY_SCHEMA, Scored
 from recommender.batch.validation import REJECT_SCHEMA, check_columns, validate_chunk
 from recommender.batch.writing import ChunkedOutputs, Counts, Destinations
 
@@ -32,7 +32,7 @@ def score_local(source: Path | str, where: Destinations, score: Callable[[pd.Dat
         CSV (``.csv``, ``.csv.gz``) or Parquet survey (or folder of Parquet
         parts), one farm per row.
     where : Destinations
-        Output, rejects and summary paths and format.
+        Output, rejects, summary (and time paths) paths and formats.
     score : callable
         Valid contexts -> :class:`~recommender.batch.scoring.Scored`
         (``score_contexts`` with its model, engine and options bound).
@@ -56,13 +56,16 @@ def score_local(source: Path | str, where: Destinations, score: Callable[[pd.Dat
     total = survey_rows(source)
     counts = Counts()
     seen = SeenIds()
-    with ChunkedOutputs(where, ROW_SCHEMA, SUMMARY_SCHEMA, REJECT_SCHEMA) as outputs, \
+    schemas = {"output": ROW_SCHEMA, "summary": SUMMARY_SCHEMA, "rejects": REJECT_SCHEMA,
+               "trajectories": TRAJECTORY_SCHEMA}
+    with ChunkedOutputs(where, schemas) as outputs, \
             tqdm(total=total, unit=" farms", unit_scale=True, disable=None if progress is None else not progress,
                  desc="scoring") as bar:
         for chunk in read_chunks(source, chunk_size):
             validated = validate_chunk(chunk.frame, chunk.first_row, seen)
             scored = score(validated.contexts)
-            outputs.write(scored.rows, scored.summary, chunk.mark_malformed(validated.rejects))
+            outputs.write({"output": scored.rows, "summary": scored.summary, "trajectories": scored.trajectories,
+                           "rejects": chunk.mark_malformed(validated.rejects)})
             counts.add(len(chunk.frame), len(validated.contexts), len(validated.rejects), len(scored.rows))
             bar.update(len(chunk.frame))
     counts.seconds = time.perf_counter() - started

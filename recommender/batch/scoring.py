@@ -57,20 +57,38 @@ SUMMARY_SCHEMA = pa.schema([
     ("best_expected_gain_t_c_ha_yr", pa.float64()), ("best_share_of_4p1000_target", pa.float64()),
     *((n, _ARROW[k]) for n, k in BUNDLE_COLUMNS.items()), *_MODEL,
 ])
+#: The long table of time paths (on request): one row per farm, listed
+#: practice (rank; 0 for the bundle), method and year.
+TRAJECTORY_SCHEMA = pa.schema([*_FARM, ("rank", pa.int64()), ("practice_ids", TEXT), ("method", TEXT),
+                               ("year", pa.float64()), ("soc_t_ha", pa.float64())])
 ROW_COLUMNS = tuple(ROW_SCHEMA.names)
 SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
+TRAJECTORY_COLUMNS = tuple(TRAJECTORY_SCHEMA.names)
 
 
 @dataclass(frozen=True)
 class Scored:
-    """Ranked rows (one per farm and rank, ``ROW_COLUMNS``) and per-farm
-    summaries (one per farm, ``SUMMARY_COLUMNS``), both in input order."""
+    """Ranked rows (one per farm and rank, ``ROW_COLUMNS``), per-farm
+    summaries (one per farm, ``SUMMARY_COLUMNS``) and, on request, the time
+    paths (``TRAJECTORY_COLUMNS``), all in input order."""
 
     rows: pd.DataFrame
     summary: pd.DataFrame
+    trajectories: pd.DataFrame | None = None
 
 
-def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Options) -> Scored:
+def _blocks(unit: np.ndarray, unit_of_farm: np.ndarray, units: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each farm's copy of its unit's entries: for entries grouped by (sorted)
+    ``unit``, the farm of each output row and the entry it takes."""
+    per_farm = np.bincount(unit, minlength=units)[unit_of_farm]
+    farm = np.repeat(np.arange(len(unit_of_farm)), per_farm)
+    # Position of each output row within its farm's block of rows.
+    within = np.arange(len(farm)) - np.repeat(np.cumsum(per_farm) - per_farm, per_farm)
+    return farm, np.searchsorted(unit, unit_of_farm)[farm] + within
+
+
+def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Options,
+                   trajectories: bool = False) -> Scored:
     """Rank practices for valid farm contexts (``validate_chunk(...).contexts``).
 
     Parameters
@@ -81,6 +99,8 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
         The model in service as batch scoring runs it (:func:`chunk_scorer`).
     options : Options
         Objective, ``top_k``, bundle size (0: no bundle) and horizon (years).
+    trajectories : bool
+        Also give the long table of time paths (large: a row per year).
     """
     context_of_farm, first_of_context = distinct([contexts[c] for c in CONTEXT_FIELDS])
     unit_of_farm, first = distinct([context_of_farm, contexts["soc_t_ha"]])
@@ -92,12 +112,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     baseline = {name: farm_columns[name] for name in BASELINE_COLUMNS}
 
     unit = recommendations["farm"]
-    per_farm = np.bincount(unit, minlength=len(table))[unit_of_farm]
-    starts = np.searchsorted(unit, unit_of_farm)
-    farm = np.repeat(np.arange(len(contexts)), per_farm)
-    # Position of each output row within its farm's block of rows.
-    within = np.arange(len(farm)) - np.repeat(np.cumsum(per_farm) - per_farm, per_farm)
-    pick = starts[farm] + within
+    farm, pick = _blocks(unit, unit_of_farm, len(table))
     farm_rows, farm_ids = contexts["row"].to_numpy(), contexts["farm_id"].to_numpy(object)
     rows = pd.DataFrame({
         "row": farm_rows[farm], "farm_id": farm_ids[farm],
@@ -125,7 +140,14 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     })
     for frame in (rows, summary):
         frame["model_version"] = pd.Categorical.from_codes(np.zeros(len(frame), int), [recommender.stamp.version])
-    return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)])
+    paths = None
+    if trajectories:
+        long = table.trajectory_columns
+        farm, pick = _blocks(long["farm"], unit_of_farm, len(table))
+        paths = pd.DataFrame({"row": farm_rows[farm], "farm_id": farm_ids[farm], "rank": long["rank"][pick],
+                              **{name: _column(long[name][pick], str) for name in ("practice_ids", "method")},
+                              "year": long["year"][pick], "soc_t_ha": long["soc_t_ha"][pick]})
+    return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)], paths)
 
 
 def _column(values: np.ndarray, kind: type, separator: str = LIST_SEPARATOR):
@@ -160,13 +182,13 @@ def batch_predictor(model: GainModel, engine: Tier1Engine, onnx: bool = True) ->
 
 
 def chunk_scorer(model: GainModel, engine: Tier1Engine, options: Options, model_version: str,
-                 onnx: bool = True) -> Callable[[pd.DataFrame], Scored]:
+                 onnx: bool = True, trajectories: bool = False) -> Callable[[pd.DataFrame], Scored]:
     """:func:`score_contexts` bound to the model as batch scoring runs it, the
-    engine and the options.
+    engine, the options and whether to give the time paths.
 
     Keep one per process (or thread): it remembers predicted rows across chunks.
     """
     # Batch output names the model by its version only; its training date is the manifest's.
     stamp = ModelStamp(version=model_version, trained_at="")
     return partial(score_contexts, recommender=Recommender(engine, batch_predictor(model, engine, onnx), stamp),
-                   options=options)
+                   options=options, trajectories=trajectories)

@@ -41,7 +41,8 @@ def existing_folder(option: str, path: Path) -> OutputError:
 
 @dataclass(frozen=True)
 class Destinations:
-    """The three outputs of a run, each with its format (``csv`` or ``parquet``)."""
+    """The outputs of a run, each with its format (``csv`` or ``parquet``):
+    output, rejects, summary and, on request, the time paths."""
 
     output: Path
     rejects: Path
@@ -49,29 +50,32 @@ class Destinations:
     format: str
     rejects_format: str = ""
     summary_format: str = ""
+    trajectories: Path | None = None
+    trajectories_format: str = ""
 
     def __post_init__(self) -> None:
-        # Built by hand with one format: that format for all three.
-        for name in ("rejects_format", "summary_format"):
+        # Built by hand with one format: that format for all.
+        for name in ("rejects_format", "summary_format", "trajectories_format"):
             if not getattr(self, name):
                 object.__setattr__(self, name, self.format)
 
     def items(self) -> list[tuple[str, Path, str]]:
         """(name, path, format) of each output, in the order they are renamed
         into place (the main output last)."""
+        paths = [("trajectories", self.trajectories, self.trajectories_format)] if self.trajectories else []
         return [("rejects", self.rejects, self.rejects_format), ("summary", self.summary, self.summary_format),
-                ("output", self.output, self.format)]
+                *paths, ("output", self.output, self.format)]
 
 
 def destinations(output: Path | str, fmt: str | None = None, rejects: Path | str | None = None,
-                 summary: Path | str | None = None) -> Destinations:
+                 summary: Path | str | None = None, trajectories: Path | str | None = None) -> Destinations:
     """Output paths and formats with defaults.
 
     Each output takes its format from its own suffix (``.parquet``/``.pq``:
-    Parquet, ``.csv``: CSV; the output CSV otherwise, the rejects and
-    summary the output's format otherwise); ``fmt`` sets all three. Rejects
-    and summary go beside the output as ``NAME.rejects.EXT`` and
-    ``NAME.summary.EXT`` unless named.
+    Parquet, ``.csv``: CSV; the output CSV otherwise, the others the
+    output's format otherwise); ``fmt`` sets them all. Rejects and summary
+    go beside the output as ``NAME.rejects.EXT`` and ``NAME.summary.EXT``
+    unless named; the time paths only where named.
     """
     output = Path(output)
     if output.is_dir() or output.name in ("", ".."):
@@ -89,7 +93,9 @@ def destinations(output: Path | str, fmt: str | None = None, rejects: Path | str
 
     rejects = Path(rejects) if rejects else beside("rejects")
     summary = Path(summary) if summary else beside("summary")
-    return Destinations(output, rejects, summary, main, format_of(rejects), format_of(summary))
+    paths = Path(trajectories) if trajectories else None
+    return Destinations(output, rejects, summary, main, format_of(rejects), format_of(summary), paths,
+                        format_of(paths) if paths else "")
 
 
 @dataclass
@@ -181,23 +187,22 @@ class ChunkedOutputs:
     place (the output last), on an exception they are removed.
     """
 
-    def __init__(self, where: Destinations, row_schema: pa.Schema, summary_schema: pa.Schema,
-                 reject_schema: pa.Schema):
+    def __init__(self, where: Destinations, schemas: dict[str, pa.Schema]):
+        """``schemas``: the schema of each output by name (output, rejects, summary, trajectories)."""
         self.where = where
         self._writers = {}
         try:
-            schemas = {"rejects": reject_schema, "summary": summary_schema, "output": row_schema}
             for name, path, fmt in where.items():
                 self._writers[name] = TableWriter(path, fmt, schemas[name])
         except BaseException:
             self._discard()
             raise
 
-    def write(self, rows: pd.DataFrame, summary: pd.DataFrame, rejects: pd.DataFrame) -> None:
-        self._writers["output"].write(rows)
-        self._writers["summary"].write(summary)
-        if len(rejects):
-            self._writers["rejects"].write(rejects)
+    def write(self, tables: dict[str, pd.DataFrame | None]) -> None:
+        """Append each output's rows of one chunk (by output name)."""
+        for name, frame in tables.items():
+            if name in self._writers and frame is not None and len(frame):
+                self._writers[name].write(frame)
 
     def __enter__(self) -> "ChunkedOutputs":
         return self

@@ -26,13 +26,17 @@ from recommender.science.tier1 import Tier1Engine
                    "folder of Parquet parts).")
 @ranking_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Format of all three outputs [default: each from its own suffix; CSV unless "
+              help="Format of every output [default: each from its own suffix; CSV unless "
                    ".parquet]. The Dask engine writes Parquet.")
 @click.option("--rejects", type=click.Path(path_type=Path),
               help="Rejected rows with their row number and reasons [default: OUTPUT's name + .rejects].")
 @click.option("--summary", type=click.Path(path_type=Path),
               help="One line per scored farm: best practice, best bundle, share of the target "
                    "[default: OUTPUT's name + .summary].")
+@click.option("--trajectories", type=click.Path(path_type=Path),
+              help="Also write each listed practice's and bundle's stock year by year (a long table: "
+                   "farm, rank (0: the bundle), method, year, soc_t_ha; about 40 rows per practice "
+                   "and farm at a 20-year horizon) [default: not written].")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: stream chunks in this process; dask: partitions on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -46,7 +50,7 @@ from recommender.science.tier1 import Tier1Engine
               help="Model registry [default: $RECOMMENDER_MODELS_DIR or ./models]; the default "
                    "model is built there if none is in service.")
 def score(source: Path, output: Path, options: Options, fmt: str | None, rejects: Path | None,
-          summary: Path | None, engine: str, scheduler: str | None,
+          summary: Path | None, trajectories: Path | None, engine: str, scheduler: str | None,
           workers: int | None, chunk_size: int | None, models_dir: Path | None) -> None:
     """Score a farm survey (CSV or Parquet, one farm per row) with the model in service.
 
@@ -61,7 +65,8 @@ def score(source: Path, output: Path, options: Options, fmt: str | None, rejects
     4 per 1000 target, co-benefits, cost, rationale, caveats, the farm's
     baseline); the summary one line per farm (best practice, best bundle);
     the rejects file each rejected row's number (first data row = 1) and
-    reasons. The files appear only once the run is complete; an output never
+    reasons; --trajectories, on request, the stock year by year of each
+    listed practice and bundle. The files appear only once the run is complete; an output never
     replaces a folder, an input or another output, and temporary files of an
     earlier interrupted run to the same outputs are removed.
     """
@@ -69,12 +74,13 @@ def score(source: Path, output: Path, options: Options, fmt: str | None, rejects
         raise click.BadParameter("a scheduler is only used with --engine dask", param_hint="--scheduler")
     if engine == "dask" and fmt == "csv":
         raise click.BadParameter("the Dask engine writes partitioned Parquet", param_hint="--format")
-    for hint, path in (("-o", output), ("--rejects", rejects), ("--summary", summary)):
+    for hint, path in (("-o", output), ("--rejects", rejects), ("--summary", summary),
+                       ("--trajectories", trajectories)):
         if engine == "dask" and path is not None and path.suffix.lower() in (".csv", ".gz"):
             raise click.BadParameter(f"{path}: the Dask engine writes folders of Parquet parts; name it "
                                      "without .csv (or use the local engine)", param_hint=hint)
     try:
-        where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary)
+        where = destinations(output, "parquet" if engine == "dask" else fmt, rejects, summary, trajectories)
         check_destinations(where, [source])
     except OutputError as error:
         raise click.ClickException(str(error)) from error
@@ -104,7 +110,8 @@ def score(source: Path, output: Path, options: Options, fmt: str | None, rejects
                         cluster.close()
         else:
             loaded = registry.load_or_build(build_default)
-            scorer = chunk_scorer(loaded.model, Tier1Engine(), options, loaded.version)
+            scorer = chunk_scorer(loaded.model, Tier1Engine(), options, loaded.version,
+                                  trajectories=trajectories is not None)
             counts = score_local(source, where, scorer, chunk_size or DEFAULT_CHUNK_ROWS)
     except (SurveyError, RegistryError, OutputError) as error:
         raise click.ClickException(str(error)) from error
@@ -112,3 +119,5 @@ def score(source: Path, output: Path, options: Options, fmt: str | None, rejects
         raise click.ClickException(f"scoring stopped, no output written: {error}") from error
     click.echo(f"{counts.line()}, model {loaded.version}")
     click.echo(f"output: {where.output}\nsummary: {where.summary}\nrejects: {where.rejects}")
+    if where.trajectories:
+        click.echo(f"trajectories: {where.trajectories}")

@@ -143,6 +143,33 @@ class AnswerTable:
             columns[f"bundle_{name}"] = spread
         return columns
 
+    @cached_property
+    def trajectory_columns(self) -> dict[str, np.ndarray]:
+        """The time paths of every listed recommendation and bundle as a long
+        table, farm by farm (recommendations in rank order, then the bundle),
+        each method's years in order: ``farm``, ``rank`` (0 for the bundle),
+        ``practice_ids``, ``method``, ``year``, ``soc_t_ha``."""
+        ranking, candidates, farms = self.ranking, self.candidates, self.farms
+        top, bundles = ranking.top, ranking.bundles
+        listed_farm = candidates.farm[top]
+        farm = np.concatenate([listed_farm, bundles.farm])
+        rank = np.concatenate([ranking.top_rank, np.zeros(len(bundles.farm), dtype=ranking.top_rank.dtype)])
+        ids = np.empty(len(farm), dtype=object)
+        ids[:len(top)] = practice_details().ids[candidates.code[top]]
+        ids[len(top):] = [";".join(members) for members in bundles.ids]
+        headroom = farms.headroom[farm]
+        by_method = {"model": np.concatenate([ranking.expected[top], bundles.expected]),
+                     "ipcc_tier1": np.minimum(np.concatenate([candidates.tier1_gain[top], bundles.tier1]), headroom)}
+        order = np.lexsort((rank == 0, farm))  # stable: rank order kept within a farm
+        years = horizon_years(self.options.horizon_years)
+        gains = np.stack(list(by_method.values()), axis=1)[order]  # item x method
+        paths = trajectory(farms.stock[farm[order]][:, None, None], gains[:, :, None], self.years, years)
+        per_item = len(by_method) * len(years)
+        return {"farm": np.repeat(farm[order], per_item), "rank": np.repeat(rank[order], per_item),
+                "practice_ids": np.repeat(ids[order], per_item),
+                "method": np.tile(np.repeat(np.array(list(by_method), dtype=object), len(years)), len(order)),
+                "year": np.tile(years, len(order) * len(by_method)), "soc_t_ha": paths.ravel()}
+
     # -- typed answers ----------------------------------------------------------
     def answer(self, farm: int, farm_id: str | None) -> Answer:
         """The typed answer of farm ``farm``: its rows of the columns, nested, with trajectories."""

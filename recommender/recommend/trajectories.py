@@ -14,6 +14,8 @@ def horizon_years(horizon: float) -> np.ndarray:
     return years if years[-1] == horizon else np.append(years, horizon)
 
 
-def trajectory(stock: float, gain: float, transition_years: float, years: np.ndarray) -> np.ndarray:
-    """SOC (t C/ha) at ``years`` after adopting a practice gaining ``gain`` t C/ha/yr."""
+def trajectory(stock: float | np.ndarray, gain: float | np.ndarray, transition_years: float,
+               years: np.ndarray) -> np.ndarray:
+    """SOC (t C/ha) at ``years`` after adopting a practice gaining ``gain`` t C/ha/yr
+    (arrays broadcast: many fields and practices at once)."""
     return stock + gain * np.minimum(years, transition_years)

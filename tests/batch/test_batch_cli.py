@@ -28,6 +28,19 @@ def test_score_writes_three_files_and_a_summary_line(tmp_path, survey, run):
     assert len(pd.read_csv(tmp_path / "scores.summary.csv")) == n - len(BAD)
 
 
+def test_trajectories_only_on_request(tmp_path, survey, run):
+    source = write_survey(survey, tmp_path / "survey.csv")
+    result = run(source, "-o", tmp_path / "scores.parquet", "--top-k", 2, "--bundle-size", 0,
+                 "--horizon", 5, "--trajectories", tmp_path / "paths.csv")
+    assert result.exit_code == 0, result.output
+    assert f"trajectories: {tmp_path / 'paths.csv'}" in result.output
+    paths, rows = pd.read_csv(tmp_path / "paths.csv"), pd.read_parquet(tmp_path / "scores.parquet")
+    assert len(paths) == len(rows) * 2 * 6  # two methods, years 0..5
+    last = paths[(paths["year"] == 5) & (paths["method"] == "model")]
+    assert last["soc_t_ha"].tolist() == pytest.approx(rows["soc_at_horizon_t_c_ha"].tolist())
+    assert "trajectories: " not in run(source, "-o", tmp_path / "again.csv").output
+
+
 def test_dask_engine_from_the_command_line(tmp_path, survey, run):
     source = write_survey(survey, tmp_path / "survey.parquet", row_group=20)
     result = run(source, "-o", tmp_path / "scores", "--engine", "dask", "--workers", 1)

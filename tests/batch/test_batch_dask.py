@@ -12,6 +12,7 @@ from distributed import Client, LocalCluster, WorkerPlugin
 
 from recommender.batch.distributed import Settings, score_dask
 from recommender.batch.local import score_local
+from recommender.batch.scoring import chunk_scorer
 from recommender.batch.writing import destinations
 from recommender.recommend.options import Options
 
@@ -23,18 +24,20 @@ def cluster():
 
 
 @pytest.mark.parametrize("source", ["in.parquet", "in.csv"])
-def test_dask_and_local_engines_give_identical_results(tmp_path, survey, scorer, small_model, cluster, source):
+def test_dask_and_local_engines_give_identical_results(tmp_path, survey, engine, small_model, cluster, source):
     path = write_survey(survey, tmp_path / source, row_group=16)  # 5 partitions (CSV: ~10-row blocks)
-    local = destinations(tmp_path / "local.parquet")
-    score_local(path, local, scorer)
-    where = destinations(tmp_path / "dask.parquet")
+    local = destinations(tmp_path / "local.parquet", trajectories=tmp_path / "local.paths.parquet")
+    score_local(path, local, chunk_scorer(small_model.model, engine, Options(), small_model.version,
+                                          trajectories=True))
+    where = destinations(tmp_path / "dask.parquet", trajectories=tmp_path / "dask.paths.parquet")
     counts = score_dask(path, where, small_model.model, Settings(small_model.version, Options(), onnx=True),
                         scheduler=cluster.scheduler_address, chunk_size=10)
     assert counts.read == len(survey) == counts.scored + counts.rejected
     assert where.output.is_dir() and len(list(where.output.glob("part-*.parquet"))) > 1
-    for name, order in (("output", ["row", "rank"]), ("summary", ["row"]), ("rejects", ["row"])):
+    for name, order in (("output", ["row", "rank"]), ("summary", ["row"]), ("rejects", ["row"]),
+                        ("trajectories", ["row"])):
         expected = pd.read_parquet(getattr(local, name))
-        found = pd.read_parquet(getattr(where, name)).sort_values(order).reset_index(drop=True)
+        found = pd.read_parquet(getattr(where, name)).sort_values(order, kind="stable").reset_index(drop=True)
         pd.testing.assert_frame_equal(found, expected, check_categorical=False)
     # The duplicate of row 1 sits in another partition and is still found.
     rejects = pd.read_parquet(where.rejects)
@@ -79,7 +82,7 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_no_row(tmp_path, survey, s
     assert counts.read == len(survey) == counts.scored + counts.rejected
     for name, order in (("output", ["row", "rank"]), ("summary", ["row"]), ("rejects", ["row"])):
         expected = pd.read_parquet(getattr(local, name))
-        found = pd.read_parquet(getattr(where, name)).sort_values(order).reset_index(drop=True)
+        found = pd.read_parquet(getattr(where, name)).sort_values(order, kind="stable").reset_index(drop=True)
         pd.testing.assert_frame_equal(found, expected, check_categorical=False)
     assert sorted(p.name for p in where.output.iterdir()) == [f"part-{i:06d}.parquet" for i in range(9)]
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]

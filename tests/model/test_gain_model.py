@@ -55,6 +55,7 @@ def test_default_model_reproduces_the_engine_with_card_and_plots(tmp_path):
     card = (folder / "MODEL_CARD.md").read_text()
     assert "## Intended use" in card and "## Limits" in card and f"{agreement['coverage']:.3f}" in card
     assert "Trained on the reference set only" in card
+    assert "### Field range" in card and "79.8 % of held-out studies' observations" in card
     assert sorted(p.name for p in (folder / "plots").iterdir()) == [
         "gain_by_practice_climate.png", "interval_calibration.png", "predicted_vs_observed.png"]
     assert manifest["training"]["rows"]["observations"] == 0
