@@ -103,7 +103,9 @@ class AnswerTable:
         context = self.farms.context[farm]
         ids = practice_details().ids
         _, first, pairs = np.unique(context * len(ids) + code, return_index=True, return_inverse=True)
-        found = [tier1_drivers(self.engine, self.farms.keys[context[i]], ids[code[i]]) for i in first]
+        # The drivers do not depend on the soil: one cached sentence per state and climate.
+        found = [tier1_drivers(self.engine, self.farms.keys[context[i]]._replace(soil_texture="", soil_class=""),
+                               ids[code[i]]) for i in first]
         return np.array(found, dtype=object)[pairs] if found else np.empty(0, dtype=object)
 
     def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, np.ndarray]:

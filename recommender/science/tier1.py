@@ -23,7 +23,7 @@ relative effect and biochar figure (``recommender.science.uncertainty``).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
 import numpy as np
@@ -61,6 +61,10 @@ class ContextChanges:
     state: State
 
 
+#: Stands for every texture in the cache of what does not depend on it.
+_ANY_TEXTURE = "any"
+
+
 class Tier1Engine:
     """The carbon accounting (IPCC 2019 Tier 1 and the relative effects) with Monte Carlo uncertainty.
 
@@ -81,11 +85,12 @@ class Tier1Engine:
         self.target_fraction = self.kb.method["target_fraction_per_year"]
         self.co2_per_c = self.kb.method["co2_per_c"]
         self.region = dict(self.kb.climate_zones["factor_region"])
-        self.current_state = lru_cache(maxsize=8192)(self._current_state)
-        self.screen = lru_cache(maxsize=8192)(self._screen)
-        self.tier1_stock = lru_cache(maxsize=8192)(self._tier1_stock)
-        self.changes = lru_cache(maxsize=8192)(self._changes)
-        self.emissions = lru_cache(maxsize=65536)(self._emissions)
+        self.current_state = lru_cache(maxsize=65536)(self._current_state)
+        self.screen = lru_cache(maxsize=65536)(self._screen)
+        self.tier1_stock = lru_cache(maxsize=65536)(self._tier1_stock)
+        self._changes_of_soil_free_key = lru_cache(maxsize=8192)(self._changes)
+        self._emissions = lru_cache(maxsize=65536)(self._emissions_of)
+        self._capacity = lru_cache(maxsize=None)(partial(capacity_t_c_ha, self.kb))
         self._central_change = lru_cache(maxsize=65536)(self._central_change_of_state)
         # The baseline depends on land use and degradation only; the table
         # look-ups behind it are slow next to everything else per context.
@@ -183,24 +188,34 @@ class Tier1Engine:
         central = slice(0, 0)
         return self._state_change(current, region, practice_ids, central)[0], self.rate(practice_ids, central)[0]
 
-    def _emissions(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
-        """Extra N2O and CH4 (t CO2e/ha/yr) of adopting ``practice_ids`` together
-        (``emissions`` is the cached call)."""
+    def emissions(self, key: ContextKey, practice_ids: tuple[str, ...]) -> tuple[float, float]:
+        """Extra N2O and CH4 (t CO2e/ha/yr) of adopting ``practice_ids`` together."""
         paddy = key.land_use == LandUse.PADDY_RICE.value
-        n2o = n2o_t_co2e(self.kb, practice_ids, key.climate_zone, paddy)
-        ch4 = ch4_t_co2e(self.kb, practice_ids, key.current_practices) if paddy else 0.0
+        # Cached by what they depend on: thousands of contexts share a few climates.
+        return self._emissions(practice_ids, key.climate_zone, paddy, key.current_practices if paddy else ())
+
+    def _emissions_of(self, practice_ids: tuple[str, ...], climate_zone: str, paddy: bool,
+                      current_amendments: tuple[str, ...]) -> tuple[float, float]:
+        n2o = n2o_t_co2e(self.kb, practice_ids, climate_zone, paddy)
+        ch4 = ch4_t_co2e(self.kb, practice_ids, current_amendments) if paddy else 0.0
         return n2o, ch4
 
     def capacity(self, key: ContextKey) -> float:
         """The soil's SOC ceiling, t C/ha (``recommender.science.capacity``)."""
-        return capacity_t_c_ha(self.kb, key.soil_texture, key.soil_class, key.climate_zone)
+        return self._capacity(key.soil_texture, key.soil_class, key.climate_zone)
 
     def removal_share(self, practice_ids: Iterable[str]) -> np.ndarray:
         """Each practice's share of its gain that is a removal from the air."""
         return np.array([self.kb.practices[p].origin.removal_share for p in practice_ids], dtype=float)
 
+    def changes(self, key: ContextKey) -> ContextChanges:
+        """What adopting each applicable practice does here."""
+        # Only the capacity depends on the texture: the rest is shared by a
+        # context's twelve textures (cached once).
+        shared = self._changes_of_soil_free_key(key._replace(soil_texture=_ANY_TEXTURE))
+        return replace(shared, capacity=self.capacity(key))
+
     def _changes(self, key: ContextKey) -> ContextChanges:
-        """What adopting each applicable practice does here (``changes`` is the cached call)."""
         applicable, _ = self.screen(key)
         pairs = [self.central_change(key, (pid,)) for pid in applicable]
         emissions = [self.emissions(key, (pid,)) for pid in applicable]
@@ -212,7 +227,7 @@ class Tier1Engine:
             ch4=np.array([ch4 for _, ch4 in emissions], dtype=float),
             removal_share=self.removal_share(applicable),
             tier1_stock=float(self.tier1_stock(key)[0]),
-            capacity=self.capacity(key),
+            capacity=float("nan"),  # the texture's: set by ``changes``
             state=self.current_state(key),
         )
 
