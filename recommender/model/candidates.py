@@ -17,10 +17,11 @@ import numpy as np
 
 from recommender.inputs.farm import ContextKey
 from recommender.model.features import CATEGORICAL, Features, context_categories
-from recommender.science.tier1 import Tier1Engine
+from recommender.science.tier1 import ANY_TEXTURE, Tier1Engine
 
-#: Distinct contexts kept; one entry is a few kB.
-CONTEXT_CACHE_SIZE = 8192
+#: Distinct contexts kept (a survey has ~10^4: zone x texture x soil class x land use x
+#: degradation x current practices); one entry is a few kB.
+CONTEXT_CACHE_SIZE = 32768
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,11 @@ class ContextCandidates:
     ``relative`` and ``rate`` give the accounting's gain ``S x relative + rate``
     of each practice on a field of stock S; ``n2o`` and ``ch4`` the extra
     emissions it causes (t CO2e/ha/yr) and ``removal_share`` the share of its gain taken
-    from the air; ``capacity`` is the soil's SOC ceiling (t C/ha); ``rows``
-    number the (context, practice) pairs uniquely within a :class:`CandidateSource`.
+    from the air; ``rows`` number the (context, practice) pairs uniquely
+    within a :class:`CandidateSource`. The soil's texture changes none of
+    them (only its capacity), so one part serves a context's every texture.
     """
 
-    key: ContextKey
     practice_ids: tuple[str, ...]
     codes: np.ndarray
     relative: np.ndarray
@@ -43,7 +44,6 @@ class ContextCandidates:
     ch4: np.ndarray
     removal_share: np.ndarray
     tier1_stock: float
-    capacity: float
     categories: dict[str, np.ndarray]
     rows: np.ndarray
 
@@ -91,6 +91,10 @@ class CandidateSource:
         self._next_row = 0
         self.context = lru_cache(maxsize=CONTEXT_CACHE_SIZE)(self._context)
 
+    def part(self, key: ContextKey) -> ContextCandidates:
+        """The candidates of context ``key`` (one cached part for all its textures)."""
+        return self.context(key._replace(soil_texture=ANY_TEXTURE))
+
     def _context(self, key: ContextKey) -> ContextCandidates:
         changes = self.engine.changes(key)
         n = len(changes.practice_ids)
@@ -101,10 +105,10 @@ class CandidateSource:
         # a predictor may remember rows by them.
         rows = np.arange(self._next_row, self._next_row + n)
         self._next_row += n
-        return ContextCandidates(key, changes.practice_ids,
+        return ContextCandidates(changes.practice_ids,
                                  np.array([self.codes[p] for p in changes.practice_ids], dtype=np.int64),
                                  changes.relative, changes.rate, changes.n2o, changes.ch4, changes.removal_share,
-                                 changes.tier1_stock, changes.capacity, categories, rows)
+                                 changes.tier1_stock, categories, rows)
 
     def gather(self, keys: Sequence[ContextKey], context_of_farm: np.ndarray, measured: np.ndarray) -> Candidates:
         """Candidates of farms whose contexts are ``keys[context_of_farm]``.
@@ -118,9 +122,10 @@ class CandidateSource:
         measured : numpy.ndarray
             Each farm's measured stock, t C/ha (NaN: the Tier 1 estimate).
         """
-        parts = [self.context(key) for key in keys]
+        parts = [self.part(key) for key in keys]
+        capacity = np.array([self.engine.capacity(key) for key in keys], dtype=float)[context_of_farm]
         if len(context_of_farm) == 1:
-            return self._one(parts[context_of_farm[0]], float(measured[0]))
+            return self._one(parts[context_of_farm[0]], float(measured[0]), capacity)
         lengths = np.array([len(p.practice_ids) for p in parts], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         per_farm = lengths[context_of_farm]
@@ -140,14 +145,13 @@ class CandidateSource:
         tier1_gain = stock * joined([p.relative for p in parts], float)[at] + joined([p.rate for p in parts], float)[at]
         categories = {name: joined([p.categories[name] for p in parts], object)[at] for name in CATEGORICAL}
         features = Features(categories, tier1_gain, stock, joined([p.rows for p in parts], np.int64)[at])
-        capacity = np.array([p.capacity for p in parts], dtype=float)[context_of_farm]
         return Candidates(farm, start, joined([p.codes for p in parts], np.int64)[at], stock, tier1_gain, features,
                           stock_of_farm, joined([p.n2o for p in parts], float)[at],
                           joined([p.ch4 for p in parts], float)[at],
                           joined([p.removal_share for p in parts], float)[at], capacity)
 
     @staticmethod
-    def _one(part: ContextCandidates, measured: float) -> Candidates:
+    def _one(part: ContextCandidates, measured: float, capacity: np.ndarray) -> Candidates:
         """:meth:`gather` for one farm: its context's rows as they are."""
         n = len(part.practice_ids)
         stock_value = part.tier1_stock if np.isnan(measured) else measured
@@ -155,4 +159,4 @@ class CandidateSource:
         tier1_gain = stock * part.relative + part.rate
         return Candidates(np.zeros(n, dtype=np.int64), np.array([0, n]), part.codes, stock, tier1_gain,
                           Features(part.categories, tier1_gain, stock, part.rows), np.array([stock_value]),
-                          part.n2o, part.ch4, part.removal_share, np.array([part.capacity]))
+                          part.n2o, part.ch4, part.removal_share, capacity)

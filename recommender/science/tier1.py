@@ -23,7 +23,7 @@ relative effect and biochar figure (``recommender.science.uncertainty``).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import numpy as np
@@ -47,7 +47,7 @@ class ContextChanges:
     ``S x relative[i] + rate[i]`` t C/ha/yr for ``transition_years``;
     ``n2o``, ``ch4`` are the extra emissions it causes (t CO2e/ha/yr) and
     ``removal_share`` the share of its gain taken from the air on the field.
-    ``capacity`` is the soil's SOC ceiling (t C/ha).
+    None of them depends on the soil's texture (only the capacity does).
     """
 
     practice_ids: tuple[str, ...]
@@ -57,12 +57,11 @@ class ContextChanges:
     ch4: np.ndarray
     removal_share: np.ndarray
     tier1_stock: float
-    capacity: float
     state: State
 
 
 #: Stands for every texture in the cache of what does not depend on it.
-_ANY_TEXTURE = "any"
+ANY_TEXTURE = "any"
 
 
 class Tier1Engine:
@@ -88,7 +87,7 @@ class Tier1Engine:
         self.current_state = lru_cache(maxsize=65536)(self._current_state)
         self.screen = lru_cache(maxsize=65536)(self._screen)
         self.tier1_stock = lru_cache(maxsize=65536)(self._tier1_stock)
-        self._changes_of_soil_free_key = lru_cache(maxsize=8192)(self._changes)
+        self._changes_of_soil_free_key = lru_cache(maxsize=65536)(self._changes)
         self._emissions = lru_cache(maxsize=65536)(self._emissions_of)
         self._capacity = lru_cache(maxsize=None)(partial(capacity_t_c_ha, self.kb))
         self._central_change = lru_cache(maxsize=65536)(self._central_change_of_state)
@@ -209,11 +208,8 @@ class Tier1Engine:
         return np.array([self.kb.practices[p].origin.removal_share for p in practice_ids], dtype=float)
 
     def changes(self, key: ContextKey) -> ContextChanges:
-        """What adopting each applicable practice does here."""
-        # Only the capacity depends on the texture: the rest is shared by a
-        # context's twelve textures (cached once).
-        shared = self._changes_of_soil_free_key(key._replace(soil_texture=_ANY_TEXTURE))
-        return replace(shared, capacity=self.capacity(key))
+        """What adopting each applicable practice does here (the same for every texture)."""
+        return self._changes_of_soil_free_key(key._replace(soil_texture=ANY_TEXTURE))
 
     def _changes(self, key: ContextKey) -> ContextChanges:
         applicable, _ = self.screen(key)
@@ -227,7 +223,6 @@ class Tier1Engine:
             ch4=np.array([ch4 for _, ch4 in emissions], dtype=float),
             removal_share=self.removal_share(applicable),
             tier1_stock=float(self.tier1_stock(key)[0]),
-            capacity=float("nan"),  # the texture's: set by ``changes``
             state=self.current_state(key),
         )
 
