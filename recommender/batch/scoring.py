@@ -150,10 +150,15 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)], paths)
 
 
-def _column(values: np.ndarray, kind: type, separator: str = LIST_SEPARATOR):
-    """Cells of one output column: text as a categorical (factorized once per
-    chunk, the fast way for long text; lists joined by ``separator``), a
-    missing boolean as a masked value."""
+def _column(values: np.ndarray | pd.Categorical, kind: type, separator: str = LIST_SEPARATOR):
+    """Cells of one output column: text as a categorical (as the answer table
+    gives it, or factorized once per chunk: the fast way for long text; lists
+    joined by ``separator``), a missing boolean as a masked value."""
+    if isinstance(values, pd.Categorical):
+        if any(isinstance(text, tuple) for text in values.categories):
+            return values.rename_categories([separator.join(t) if isinstance(t, tuple) else t
+                                             for t in values.categories])
+        return values
     if kind is str:
         codes, uniques = pd.factorize(np.asarray(values, dtype=object))
         text = [separator.join(u) if isinstance(u, tuple | list) else u for u in uniques]

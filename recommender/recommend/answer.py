@@ -60,6 +60,9 @@ class Outcome(BaseModel):
                                                                 "field_range_p90_t_c_ha_yr"]},
         description="10-90 % range [p10, p90] of what ONE field may see: the between-site spread fitted on "
                     "paired field observations (SoilHealthDB)")
+    accounting_prior_t_c_ha_yr: float = Field(
+        description="The accounting's gain alone (IPCC Tier 1 and relative effects, capped at capacity): the "
+                    "prior that the trained model corrects into expected_gain_t_c_ha_yr")
     expected_gain_t_co2e_ha_yr: float = Field(description="The gain in CO2 equivalent, t CO2e/ha/yr (x 44/12)")
     share_of_4p1000_target: float = Field(description="Gain / the farm's 4 per 1000 target")
     meets_4p1000: bool = Field(description="Whether the gain reaches the 4 per 1000 target")
@@ -93,8 +96,9 @@ class Recommendation(Outcome, PracticeHead):
 
     cobenefits: Cobenefits
     cost: Cost
-    rationale: str = Field(description="The factors, effects and methods behind the gain, the trained model's "
-                                       "correction and the capacity cap where it binds")
+    rationale: str = Field(description="The factors, effects and methods behind the gain, whether the trained "
+                                       "model raises or lowers the accounting prior, and the capacity cap where "
+                                       "it binds")
     caveats: list[str]
 
 

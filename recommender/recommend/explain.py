@@ -39,10 +39,7 @@ def tier1_drivers(engine: Tier1Engine, key: ContextKey, practice_id: str) -> str
         parts.append(f"equilibrium stock x {row['value']:.4g} (+/- {row['error_pct']:g} %, "
                      f"{row['source'].split(' (')[0].split(', doi')[0]})")
     if practice.biochar:
-        figures = biochar_figures(engine.kb)
-        (application, _), (carbon, _), (permanence, _) = figures.values()
-        parts.append(f"IPCC 2019 Appendix 4 biochar: declared {application:g} t/ha/yr x carbon {carbon:.2f} x "
-                     f"permanence {permanence:.2f} = {application * carbon * permanence:.2f} t C/ha/yr")
+        parts.append(_biochar_method(engine))
     origin = practice.origin
     if origin.kind != "removal":
         parts.append(f"carbon origin {origin.kind}: {origin.reason}; carbon brought from elsewhere is a gain for "
@@ -51,11 +48,27 @@ def tier1_drivers(engine: Tier1Engine, key: ContextKey, practice_id: str) -> str
     return "; ".join(parts)
 
 
-def rationale(drivers: str, expected: float, tier1: float, capacity: float | None = None) -> str:
-    """The drivers plus what the trained model changed, and the capacity cap where it binds."""
-    correction = expected - tier1
-    text = (f"{drivers}. Accounting prior {tier1:.3f} t C/ha/yr; trained model "
-            f"{'+' if correction >= 0 else ''}{correction:.3f} -> {expected:.3f} t C/ha/yr")
+#: What the trained model did to the accounting prior, by the sign of its correction.
+CORRECTIONS = ("lowers", "keeps", "raises")
+
+
+@lru_cache(maxsize=8)
+def _biochar_method(engine: Tier1Engine) -> str:
+    (application, _), (carbon, _), (permanence, _) = biochar_figures(engine.kb).values()
+    return (f"IPCC 2019 Appendix 4 biochar: declared {application:g} t/ha/yr x carbon {carbon:.2f} x "
+            f"permanence {permanence:.2f} = {application * carbon * permanence:.2f} t C/ha/yr")
+
+
+def rationale(drivers: str, correction: str, capacity: float | None = None) -> str:
+    """The drivers plus what the trained model did (``correction``, one of
+    :data:`CORRECTIONS`) and the capacity cap where it binds.
+
+    The figures themselves are fields of the answer
+    (``accounting_prior_t_c_ha_yr``, ``expected_gain_t_c_ha_yr``): the text is
+    the same for every field of a context, written once however many farms
+    share it.
+    """
+    text = f"{drivers}. The trained model {correction} the accounting prior (accounting_prior_t_c_ha_yr)"
     if capacity is not None:
         text += f"; capped so the stock stays within the soil's capacity of {capacity:.0f} t C/ha"
     return text

@@ -2,11 +2,17 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeAlias
 
 import numpy as np
+import pandas as pd
 
 from recommender.inputs.farm import ContextKey
 from recommender.knowledge import COBENEFITS, load_knowledge_base
+
+#: A text column of an answer table: each distinct text stored once (lists of
+#: text as tuples), so millions of rows cost codes, not strings.
+TextColumn: TypeAlias = pd.Categorical
 
 
 def _objects(values: list) -> np.ndarray:
@@ -31,6 +37,13 @@ class PracticeDetails:
     origins: np.ndarray
     origin_reasons: np.ndarray
 
+    def text(self, field: str, code: np.ndarray) -> TextColumn:
+        """The answer's text ``field`` (``practice_id``, ``name``, ``family``,
+        ``cost_class``, ``caveats``, ``carbon_origin``, ``carbon_origin_reason``)
+        of the practices ``code``."""
+        per_code, categories = _coded(field)
+        return pd.Categorical.from_codes(per_code[code], categories)
+
 
 @lru_cache(maxsize=1)
 def practice_details() -> PracticeDetails:
@@ -47,6 +60,17 @@ def practice_details() -> PracticeDetails:
         origins=_objects([p.origin.kind for p in practices]),
         origin_reasons=_objects([p.origin.reason for p in practices]),
     )
+
+
+_TEXT_FIELDS = {"practice_id": "ids", "name": "names", "family": "families", "cost_class": "cost_class",
+                "caveats": "caveats", "carbon_origin": "origins", "carbon_origin_reason": "origin_reasons"}
+
+
+@lru_cache(maxsize=len(_TEXT_FIELDS))
+def _coded(field: str) -> tuple[np.ndarray, pd.Index]:
+    """Each practice's position among the distinct values of ``field``, and those values."""
+    codes, uniques = pd.factorize(getattr(practice_details(), _TEXT_FIELDS[field]))
+    return codes, pd.Index(list(uniques), dtype=object, tupleize_cols=False)
 
 
 @lru_cache(maxsize=1)

@@ -84,9 +84,12 @@ class Recommender:
                     expected: np.ndarray, sets: Sets) -> SetClimate:
         """Each set's extra emissions (for the set as a whole: paddy CH4 is not additive)
         and its members' removal shares weighted by their gains."""
-        emissions = np.array([self.engine.emissions(keys[c], ids)
-                              for c, ids in zip(context_of_farm[sets.farm].tolist(), sets.ids)],
-                             dtype=float).reshape(-1, 2)
+        # Once per distinct (context, set): many farms share both.
+        distinct: dict[tuple[int, tuple[str, ...]], int] = {}
+        pairs = np.array([distinct.setdefault(pair, len(distinct))
+                          for pair in zip(context_of_farm[sets.farm].tolist(), sets.ids)], dtype=np.int64)
+        emissions = np.array([self.engine.emissions(keys[c], ids) for c, ids in distinct],
+                             dtype=float).reshape(-1, 2)[pairs] if len(pairs) else np.empty((0, 2))
         if len(sets.member) == 0:
             return SetClimate(emissions, np.empty(0))
         first = sets.start[:-1]

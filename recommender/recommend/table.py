@@ -14,14 +14,15 @@ trajectories.
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from recommender.knowledge import COBENEFITS
 from recommender.model.candidates import Candidates
 from recommender.recommend.answer import Answer, ModelStamp
-from recommender.recommend.explain import rationale, tier1_drivers
+from recommender.recommend.explain import CORRECTIONS, rationale, tier1_drivers
 from recommender.recommend.kernel import Ranking, Sets
 from recommender.recommend.options import Options
-from recommender.recommend.practice_details import Farms, SetClimate, practice_details, static_fields
+from recommender.recommend.practice_details import Farms, SetClimate, TextColumn, practice_details, static_fields
 from recommender.recommend.trajectories import horizon_years, trajectory
 from recommender.science.field_range import field_range
 from recommender.science.tier1 import Tier1Engine
@@ -41,9 +42,9 @@ class AnswerTable:
         return len(self.farms.stock)
 
     # -- the shared fields ------------------------------------------------------
-    def outcomes(self, farm: np.ndarray, expected: np.ndarray, p10: np.ndarray, p90: np.ndarray,
+    def outcomes(self, farm: np.ndarray, expected: np.ndarray, prior: np.ndarray, p10: np.ndarray, p90: np.ndarray,
                  capped: np.ndarray, removal_share: np.ndarray, n2o: np.ndarray, ch4: np.ndarray,
-                 origin: np.ndarray, origin_reason: np.ndarray) -> dict[str, np.ndarray]:
+                 origin: TextColumn, origin_reason: TextColumn) -> dict[str, np.ndarray | TextColumn]:
         """The :class:`Outcome` fields (but trajectories) of gains on ``farm``, by flat column name."""
         stock, headroom = self.farms.stock[farm], self.farms.headroom[farm]
         low, high = field_range(self.engine.kb, expected, p10, p90, stock, headroom)
@@ -55,6 +56,7 @@ class AnswerTable:
             "interval_p90_t_c_ha_yr": p90,
             "field_range_p10_t_c_ha_yr": low,
             "field_range_p90_t_c_ha_yr": high,
+            "accounting_prior_t_c_ha_yr": prior,
             "expected_gain_t_co2e_ha_yr": expected * self.engine.co2_per_c,
             "share_of_4p1000_target": expected / self.target[farm],
             "meets_4p1000": expected >= self.target[farm],
@@ -71,53 +73,65 @@ class AnswerTable:
         }
 
     @cached_property
-    def recommendation_columns(self) -> dict[str, np.ndarray]:
+    def recommendation_columns(self) -> dict[str, np.ndarray | TextColumn]:
         """One entry per listed recommendation (farm by farm, in rank order):
-        ``farm`` and every leaf of :class:`Recommendation` by flat column name."""
+        ``farm`` and every leaf of :class:`Recommendation` by flat column name.
+        Text is categorical: one copy of each distinct text, however many rows."""
         top, ranking, candidates = self.ranking.top, self.ranking, self.candidates
         code, farm = candidates.code[top], candidates.farm[top]
         details = practice_details()
         expected = ranking.expected[top]
         capped = ranking.capped[top]
-        drivers = self._drivers(farm, code)
-        tier1 = np.minimum(candidates.tier1_gain[top], self.farms.headroom[farm])
-        capacity = self.farms.capacity[farm]
+        prior = np.minimum(candidates.tier1_gain[top], self.farms.headroom[farm])
         return {
             "farm": farm, "rank": ranking.top_rank,
-            "practice_id": details.ids[code], "name": details.names[code], "family": details.families[code],
-            **self.outcomes(farm, expected, ranking.p10[top], ranking.p90[top], capped,
+            **{name: details.text(name, code) for name in ("practice_id", "name", "family")},
+            **self.outcomes(farm, expected, prior, ranking.p10[top], ranking.p90[top], capped,
                             candidates.removal_share[top], candidates.n2o[top], candidates.ch4[top],
-                            details.origins[code], details.origin_reasons[code]),
+                            details.text("carbon_origin", code), details.text("carbon_origin_reason", code)),
             **{f"cobenefits_{name}": details.cobenefits[name][code] for name in COBENEFITS},
-            "cost_class": details.cost_class[code],
+            "cost_class": details.text("cost_class", code),
             "cost_usd_ha_min": details.cost_min[code],
             "cost_usd_ha_max": details.cost_max[code],
-            "rationale": np.array([rationale(d, e, t, c if b else None) for d, e, t, c, b in
-                                   zip(drivers, expected.tolist(), tier1.tolist(), capacity.tolist(),
-                                       capped.tolist())], dtype=object),
-            "caveats": details.caveats[code],
+            "rationale": self._rationales(farm, code, expected - prior, capped),
+            "caveats": details.text("caveats", code),
         }
 
-    def _drivers(self, farm: np.ndarray, code: np.ndarray) -> np.ndarray:
-        """The drivers of each (farm, practice), computed once per distinct (context, practice)."""
+    def _rationales(self, farm: np.ndarray, code: np.ndarray, correction: np.ndarray,
+                    capped: np.ndarray) -> TextColumn:
+        """The rationale of each (farm, practice), written once per distinct text: per
+        (context, practice, direction of the model's correction, capacity cap)."""
         context = self.farms.context[farm]
-        ids = practice_details().ids
-        _, first, pairs = np.unique(context * len(ids) + code, return_index=True, return_inverse=True)
-        # The drivers do not depend on the soil: one cached sentence per state and climate.
-        found = [tier1_drivers(self.engine, self.farms.keys[context[i]]._replace(soil_texture="", soil_class=""),
-                               ids[code[i]]) for i in first]
-        return np.array(found, dtype=object)[pairs] if found else np.empty(0, dtype=object)
+        # The sign of the correction as printed to 3 decimals: lowers, keeps, raises.
+        direction = (np.sign(np.rint(correction * 1000)) + 1).astype(np.int64)
+        combined = ((context * len(practice_details().ids) + code) * len(CORRECTIONS) + direction) * 2 + capped
+        _, first, which = np.unique(combined, return_index=True, return_inverse=True)
+        keys, ids = self.farms.keys, practice_details().ids
+        texts = []
+        for i in first.tolist():
+            key = keys[context[i]]
+            # The drivers do not depend on the soil: one cached sentence per state and climate.
+            drivers = tier1_drivers(self.engine, key._replace(soil_texture="", soil_class=""), ids[code[i]])
+            texts.append(rationale(drivers, CORRECTIONS[direction[i]],
+                                   float(self.farms.capacity[farm[i]]) if capped[i] else None))
+        # Contexts that differ only by their soil can share a text.
+        text_of, distinct_texts = pd.factorize(np.array(texts, dtype=object))
+        return pd.Categorical.from_codes(text_of[which.reshape(-1)] if texts else which,
+                                         pd.Index(distinct_texts, dtype=object))
 
-    def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, np.ndarray]:
+    def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, np.ndarray | TextColumn]:
         """One entry per set of practices adopted together: the leaves of :class:`Bundle` by flat name."""
         share = climate.removal
-        kinds = np.where(share >= 1, "removal", np.where(share <= 0, "transfer", "mixed")).astype(object)
-        reasons = np.array([f"{s:.0%} of the gain taken from the air on this field" for s in share.tolist()],
-                           dtype=object)
+        kinds = pd.Categorical(np.where(share >= 1, "removal", np.where(share <= 0, "transfer", "mixed")))
+        # Shares as printed (whole percent): at most 101 distinct sentences.
+        percent = np.rint(100 * share).astype(np.int64)
+        reasons = pd.Categorical.from_codes(percent, pd.Index([f"{p}% of the gain taken from the air on this field"
+                                                               for p in range(101)], dtype=object))
         ids = np.empty(len(sets.ids), dtype=object)
         ids[:] = sets.ids
+        prior = np.minimum(sets.tier1, self.farms.headroom[sets.farm])
         return {"practice_ids": ids,
-                **self.outcomes(sets.farm, sets.expected, sets.p10, sets.p90, sets.capped, share,
+                **self.outcomes(sets.farm, sets.expected, prior, sets.p10, sets.p90, sets.capped, share,
                                 climate.emissions[:, 0], climate.emissions[:, 1], kinds, reasons)}
 
     @cached_property
@@ -126,23 +140,23 @@ class AnswerTable:
         return self.set_columns(self.ranking.bundles, self.bundle_climate)
 
     @cached_property
-    def farm_columns(self) -> dict[str, np.ndarray]:
+    def farm_columns(self) -> dict[str, np.ndarray | TextColumn]:
         """One entry per farm: the leaves of :class:`Baseline` and :class:`Bundle`
         (missing where a farm has no bundle) by flat column name, and
         ``applicable_practices``."""
         farms, n = self.farms, len(self)
-        columns: dict[str, np.ndarray] = {
+        columns: dict[str, np.ndarray | TextColumn] = {
             "baseline_soc_t_ha": farms.stock,
-            "baseline_soc_source": np.where(farms.measured, "measured", "ipcc_tier1").astype(object),
-            "baseline_soil_class": np.array([k.soil_class for k in farms.keys], dtype=object)[farms.context],
+            "baseline_soc_source": pd.Categorical.from_codes(farms.measured.astype(np.int8),
+                                                             pd.Index(["ipcc_tier1", "measured"], dtype=object)),
+            "baseline_soil_class": pd.Categorical(np.array([k.soil_class for k in farms.keys],
+                                                           dtype=object))[farms.context],
             "baseline_capacity_t_c_ha": farms.capacity,
             "baseline_target_4p1000_t_c_ha_yr": self.target,
             "applicable_practices": self.ranking.applicable,
         }
         for name, values in self.bundle_columns.items():
-            spread = np.full(n, None, dtype=object) if values.dtype in (object, bool) else np.full(n, np.nan)
-            spread[self.ranking.bundles.farm] = values
-            columns[f"bundle_{name}"] = spread
+            columns[f"bundle_{name}"] = _spread(values, self.ranking.bundles.farm, n)
         return columns
 
     @cached_property
@@ -236,3 +250,14 @@ def _nested(row: dict) -> dict:
             "field_range_t_c_ha_yr": [row["field_range_p10_t_c_ha_yr"], row["field_range_p90_t_c_ha_yr"]],
             "emissions_t_co2e_ha_yr": {"n2o": row["emissions_t_co2e_ha_yr_n2o"],
                                        "ch4": row["emissions_t_co2e_ha_yr_ch4"]}}
+
+
+def _spread(values: np.ndarray | TextColumn, at: np.ndarray, n: int) -> np.ndarray | TextColumn:
+    """``values`` at positions ``at`` of ``n`` cells, missing elsewhere."""
+    if isinstance(values, pd.Categorical):
+        codes = np.full(n, -1, dtype=values.codes.dtype)
+        codes[at] = values.codes
+        return pd.Categorical.from_codes(codes, values.categories)
+    spread = np.full(n, None, dtype=object) if values.dtype in (object, bool) else np.full(n, np.nan)
+    spread[at] = values
+    return spread

@@ -132,23 +132,46 @@ def _raise(dimension: str, current: str | None, new: str) -> str:
 def apply_practices(state: State, practices: Iterable[Practice]) -> State:
     """The state after adopting ``practices`` (conflicts are checked elsewhere)."""
     for practice in practices:
-        changes = practice.sets
-        if "land_use" in changes and changes["land_use"] != state.land_use:
-            state = State(land_use=changes["land_use"], effects=state.effects)
-            if state.system == "grassland":
-                state = replace(state, grassland_management="nominally_managed", grassland_input="medium")
-            else:
-                state = replace(state, tillage=REFERENCE["tillage"], input_base=REFERENCE["input"])
-        updates: dict[str, Any] = {
-            dimension: _raise(dimension, getattr(state, dimension), level)
-            for dimension, level in changes.items()
-            if dimension != "land_use"
-        }
-        state = replace(state, **updates)
-        if practice.input_floor and state.input_base is not None:
-            state = replace(state, input_floor=_raise("input", state.input_floor, practice.input_floor))
-        if practice.input_step and state.input_base is not None:
-            state = replace(state, input_steps=state.input_steps | {practice.input_step})
-        if practice.effect:
-            state = replace(state, effects=state.effects | {practice.effect})
+        state = _adopt(state, practice)
+    return state
+
+
+#: Memo of :func:`_adopt_uncached` by (state, practice object): batch scoring
+#: meets the same few hundred states in thousands of contexts. The practice
+#: is kept in the value so that its id cannot be reused by another object.
+_ADOPTED: dict[tuple[State, int], tuple[Practice, State]] = {}
+_ADOPTED_MAX = 100_000
+
+
+def _adopt(state: State, practice: Practice) -> State:
+    key = (state, id(practice))
+    hit = _ADOPTED.get(key)
+    if hit is not None and hit[0] is practice:
+        return hit[1]
+    new = _adopt_uncached(state, practice)
+    if len(_ADOPTED) < _ADOPTED_MAX:
+        _ADOPTED[key] = (practice, new)
+    return new
+
+
+def _adopt_uncached(state: State, practice: Practice) -> State:
+    changes = practice.sets
+    if "land_use" in changes and changes["land_use"] != state.land_use:
+        state = State(land_use=changes["land_use"], effects=state.effects)
+        if state.system == "grassland":
+            state = replace(state, grassland_management="nominally_managed", grassland_input="medium")
+        else:
+            state = replace(state, tillage=REFERENCE["tillage"], input_base=REFERENCE["input"])
+    updates: dict[str, Any] = {
+        dimension: _raise(dimension, getattr(state, dimension), level)
+        for dimension, level in changes.items()
+        if dimension != "land_use"
+    }
+    state = replace(state, **updates)
+    if practice.input_floor and state.input_base is not None:
+        state = replace(state, input_floor=_raise("input", state.input_floor, practice.input_floor))
+    if practice.input_step and state.input_base is not None:
+        state = replace(state, input_steps=state.input_steps | {practice.input_step})
+    if practice.effect:
+        state = replace(state, effects=state.effects | {practice.effect})
     return state

@@ -33,7 +33,9 @@ def test_answer_shape_and_invariants(recommender):
         assert r.practice_id not in FARM.current_practices
         assert r.meets_4p1000 == (r.share_of_4p1000_target >= 1)
         assert r.expected_gain_t_co2e_ha_yr == pytest.approx(r.expected_gain_t_c_ha_yr * 44 / 12)
-        assert "Accounting prior" in r.rationale
+        correction = round(r.expected_gain_t_c_ha_yr - r.accounting_prior_t_c_ha_yr, 3)
+        direction = "raises" if correction > 0 else "lowers" if correction < 0 else "keeps"
+        assert f"The trained model {direction} the accounting prior" in r.rationale
     assert "no_till" not in answer.bundle.practice_ids and len(answer.bundle.practice_ids) <= 3
 
 
