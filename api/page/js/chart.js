@@ -43,7 +43,7 @@ export function drawChart(box, { series, baseline, title }) {
   box.replaceChildren();
   const width = Math.round(Math.max(300, Math.min(900, box.clientWidth || 640)));
   const height = Math.round(Math.max(230, Math.min(380, width * 0.6)));
-  const m = { left: 50, right: 14, top: 30, bottom: 42 };
+  const m = { left: 50, right: 14, top: 42, bottom: 42 };
   const xMax = Math.max(1, ...series.flatMap((s) => s.years));
   const start = baseline.soc_t_ha;
   const pathEnd = start + baseline.target_4p1000_t_c_ha_yr * xMax;
@@ -84,7 +84,7 @@ export function drawChart(box, { series, baseline, title }) {
       ? [line([[0, capacity], [xMax, capacity]], CAPACITY),
         svg("text", { x: width - m.right - 4, y: y(capacity) - 6, "text-anchor": "end", class: "capacity" },
           t("capacity_line", "capacity {value}", { value: num(capacity) }))]
-      : svg("text", { x: width - m.right - 4, y: m.top - 8, "text-anchor": "end", class: "capacity" },
+      : svg("text", { x: width - m.right - 4, y: m.top - 10, "text-anchor": "end", class: "capacity" },
         t("capacity_above", "▲ capacity {value} t C/ha, far above", { value: num(capacity) })),
     line([[0, start], [xMax, pathEnd]], TARGET),
     series.map((s, i) => line(s.years.map((year, j) => [year, s.values[j]]), styles[i],

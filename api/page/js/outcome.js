@@ -8,7 +8,7 @@ import { rangeBars, RANGES } from "./bars.js";
 
 /** Units read from the end of an API name ("..._t_c_ha_yr"), for figures the page has no label for. */
 const UNITS = [["_t_co2e_ha_yr", "t CO2e/ha/yr"], ["_t_c_ha_yr", "t C/ha/yr"], ["_t_dm_ha_yr", "t DM/ha/yr"],
-  ["_t_c_ha", "t C/ha"], ["_t_ha", "t/ha"], ["_pct", "%"], ["_years", "years"], ["_mm", "mm"]];
+  ["_t_c_ha", "t C/ha"], ["_t_ha", "t C/ha"], ["_pct", "%"], ["_years", "years"], ["_mm", "mm"]];
 
 /** A label and unit for an API name: the language file's, else the name itself made readable. */
 export function figureLabel(group, key) {

@@ -42,7 +42,7 @@ function practiceExtra(practice) {
 
 function practiceItem(practice, at, target) {
   const heading = el("h4", { class: "practice-name" }, `${practice.rank}. ${practice.name} `,
-    el("span", { class: `family family-${practice.family}` }, valueLabel("family", practice.family)));
+    el("span", { class: `family-tag family-${practice.family}` }, valueLabel("family", practice.family)));
   return el("li", { class: "card", "data-practice-id": practice.practice_id },
     outcomeCard(practice, at, target, heading, practiceExtra(practice)));
 }
