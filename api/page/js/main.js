@@ -84,7 +84,12 @@ async function recommend(event) {
   const status = $("#results-status");
   status.textContent = t("working", "Asking the service…");
   const { status: code, body } = await postJson("/v1/recommendations", page.farm.body());
-  if (code !== 200) { failed(code, body, status, $("#farm-form")); return; }
+  if (code !== 200) {
+    // Results of other values would read as the answer to these.
+    $("#results-body").replaceChildren();
+    failed(code, body, status, $("#farm-form"));
+    return;
+  }
   status.textContent = t("results_ready", "{count} practices ranked.", { count: body.recommendations.length });
   page.redraws[0] = renderAnswer($("#results-body"), body, page.practices);
   if (event) $("#results").focus();
