@@ -83,7 +83,8 @@ async function recommend(event) {
   saveState();
   const status = $("#results-status");
   status.textContent = t("working", "Asking the service…");
-  const { status: code, body } = await postJson("/v1/recommendations", page.farm.body());
+  const farm = page.farm.body();
+  const { status: code, body } = await postJson("/v1/recommendations", farm);
   if (code !== 200) {
     // Results of other values would read as the answer to these.
     $("#results-body").replaceChildren();
@@ -91,7 +92,7 @@ async function recommend(event) {
     return;
   }
   status.textContent = t("results_ready", "{count} practices ranked.", { count: body.recommendations.length });
-  page.redraws[0] = renderAnswer($("#results-body"), body, page.practices);
+  page.redraws[0] = renderAnswer($("#results-body"), body, page.practices, farm);
   if (event) $("#results").focus();
 }
 

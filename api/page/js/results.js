@@ -78,8 +78,15 @@ function chartSection(answer) {
   return section;
 }
 
-/** Replace ``container``'s content with ``answer``; returns a function that redraws the chart. */
-export function renderAnswer(container, answer, practices) {
+/** The farm the answer is for, in one line (a printout or a screenshot says which field). */
+function farmLine(farm) {
+  const given = Object.entries(farm).filter(([, value]) => !(Array.isArray(value) && !value.length));
+  return el("p", { class: "farm-line" }, given.map(([key, value]) => `${t(`fields.${key}.label`, key)}: ${
+    [].concat(value).map((item) => valueLabel(key, item)).join(", ")}`).join(" · "));
+}
+
+/** Replace ``container``'s content with ``answer`` for ``farm``; returns a function that redraws the chart. */
+export function renderAnswer(container, answer, practices, farm) {
   const target = answer.baseline.target_4p1000_t_c_ha_yr;
   const outcomes = [...answer.recommendations, ...(answer.bundle ? [answer.bundle] : [])];
   const at = barScale(outcomes, target);
@@ -87,6 +94,7 @@ export function renderAnswer(container, answer, practices) {
   answer.recommendations.forEach((p) => names.set(p.practice_id, p.name));
   const chart = chartSection(answer);
   container.replaceChildren(...[
+    farmLine(farm),
     baseline(answer.baseline),
     chart,
     el("h3", { id: "ranked-title" }, t("ranked_title", "Ranked practices")),
