@@ -22,7 +22,7 @@ from . import errors
 from .deps import require_api_key
 from .limits import BodySizeLimit
 from .media import JsonBodiesOnly
-from .routes import climate_zone, health, model, practices, recommendations, scenarios
+from .routes import climate_zone, health, model, page, practices, recommendations, scenarios
 from .schemas import ErrorResponse
 from .settings import Settings
 
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None,
     for router in (recommendations.router, scenarios.router, practices.router, model.router, climate_zone.router):
         app.include_router(router, **keyed)
     app.include_router(health.router)
+    page.install(app)
     app.add_middleware(JsonBodiesOnly)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
