@@ -30,11 +30,12 @@ from pydantic import ValidationError
 
 from recommender.arrays import distinct
 from recommender.inputs.errors import error_records
-from recommender.inputs.farm import ContextKey, FarmContext
+from recommender.inputs.farm import MONTHLY_BOUNDS, ContextKey, FarmContext
 from recommender.inputs.soils import SANDY_MAX_CLAY_PCT
 
-#: The columns of a farm: ``FarmContext``'s fields, numbers apart.
-FARM_COLUMNS = tuple(FarmContext.model_fields)
+#: The columns of a farm: ``FarmContext``'s fields but its monthly climate (36
+#: numbers a survey does not hold: RothC takes the zone's climate), numbers apart.
+FARM_COLUMNS = tuple(name for name in FarmContext.model_fields if name not in MONTHLY_BOUNDS)
 NUMBER_COLUMNS = tuple(name for name, field in FarmContext.model_fields.items()
                        if field.annotation in (float, float | None))
 TEXT_COLUMNS = tuple(name for name in FARM_COLUMNS if name not in NUMBER_COLUMNS)

@@ -1,5 +1,6 @@
 """The farm context: what the engine needs to know about one field."""
 
+import math
 from functools import cache, lru_cache
 from typing import Annotated, NamedTuple
 
@@ -17,6 +18,10 @@ MIN_STOCK_T_HA = 0.1
 #: Largest: mineral soils stay far below; a larger figure is a unit mistake
 #: (kg instead of t) or an organic soil, which IPCC treats apart.
 MAX_STOCK_T_HA = 1000.0
+#: Plausible bounds of a farm's monthly climate (outside: a unit or typing mistake).
+_Month = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+MONTHLY_BOUNDS = {"monthly_temperature_c": (-70.0, 60.0), "monthly_rainfall_mm": (0.0, 5000.0),
+                  "monthly_pan_evaporation_mm": (0.0, 5000.0)}
 
 
 # Validation runs once per request in the service: the table look-ups it
@@ -102,6 +107,17 @@ class FarmContext(BaseModel):
     ] = None
     area_ha: Annotated[float | None, Field(strict=True, allow_inf_nan=False, gt=0, le=1e7,
                                            description="Field area, ha", json_schema_extra={"unit": "ha"})] = None
+    # The farm's own climate for RothC, January to December; when absent the
+    # representative climate of the zone stands in (recommender/data/rothc_climates.csv).
+    monthly_temperature_c: Annotated[tuple[_Month, ...] | None, Field(
+        min_length=12, max_length=12, description="Mean air temperature of each month, January to December, deg C "
+        "(RothC; all three monthly fields or none)", json_schema_extra={"unit": "deg C"})] = None
+    monthly_rainfall_mm: Annotated[tuple[_Month, ...] | None, Field(
+        min_length=12, max_length=12, description="Rainfall of each month, January to December, mm (RothC)",
+        json_schema_extra={"unit": "mm"})] = None
+    monthly_pan_evaporation_mm: Annotated[tuple[_Month, ...] | None, Field(
+        min_length=12, max_length=12, validate_default=True, description="Open-pan evaporation of each month, January to December, mm "
+        "(RothC; potential evapotranspiration / 0.75)", json_schema_extra={"unit": "mm"})] = None
 
     @field_validator("current_practices")
     @classmethod
@@ -137,6 +153,34 @@ class FarmContext(BaseModel):
                 "give a measured soc_t_ha (t C/ha, 0-30 cm) or another soil_class"
             )
         return value
+
+    @field_validator("monthly_temperature_c", "monthly_rainfall_mm", "monthly_pan_evaporation_mm")
+    @classmethod
+    def _plausible_months(cls, value: tuple[float, ...] | None, info: ValidationInfo):
+        if value is None:
+            return value
+        low, high = MONTHLY_BOUNDS[info.field_name or ""]
+        if not all(math.isfinite(v) and low <= v <= high for v in value):
+            raise ValueError(f"each month must be a number in [{low:g}, {high:g}]")
+        return value
+
+    @field_validator("monthly_pan_evaporation_mm", mode="after")
+    @classmethod
+    def _whole_climate(cls, value: tuple[float, ...] | None, info: ValidationInfo):
+        # The last of the three (validated even when absent): the others are in info.data by now.
+        given = {**{name: info.data.get(name) for name in MONTHLY_BOUNDS}, info.field_name: value}
+        missing = sorted(name for name, months in given.items() if months is None)
+        if missing and len(missing) < len(MONTHLY_BOUNDS):
+            raise ValueError(f"a monthly climate needs all of {sorted(MONTHLY_BOUNDS)}; missing {missing}")
+        return value
+
+    @property
+    def monthly_climate(self) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]] | None:
+        """The farm's own (temperature, rainfall, open-pan evaporation) months, if given."""
+        if self.monthly_temperature_c is None or self.monthly_rainfall_mm is None \
+                or self.monthly_pan_evaporation_mm is None:
+            return None
+        return self.monthly_temperature_c, self.monthly_rainfall_mm, self.monthly_pan_evaporation_mm
 
     @property
     def resolved_soil_class(self) -> SoilClass:
