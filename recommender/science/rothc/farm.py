@@ -172,7 +172,7 @@ class FarmRothC:
         with np.errstate(divide="ignore"):
             scale = 1.0 / (plant_soc * (1.0 + b_relative))
         rows = np.concatenate([alpha, beta, plant, fym, offset, scale], axis=1)
-        represented = per_pair(before, "represented")[index, 0].astype(bool) & per_pair(after, "represented")[:, 0].astype(bool)
+        represented = (per_pair(before, "represented")[index, 0] == 1) & (per_pair(after, "represented")[:, 0] == 1)
         rows[~represented] = np.nan
         return rows
 
@@ -255,7 +255,7 @@ class FarmRothC:
             out[part] = self._evaluate_pairs(rows, pair_of[part], stocks[part], years, extra[part])
         return out
 
-    def _evaluate_pairs(self, rows: Array, pair_of: Array, stocks: Array, years: Array, extra: Array) -> Array:
+    def _evaluate_pairs(self, rows: Array, pair_of: np.ndarray, stocks: Array, years: Array, extra: Array) -> Array:
         """As :meth:`_evaluate`, interpolating each distinct pair's coefficients once, then gathering."""
         alpha, beta, gamma, _, offset, scale = self._split(rows)
         weights = _interpolation(tuple(years.tolist()))
