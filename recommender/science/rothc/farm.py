@@ -140,22 +140,20 @@ class FarmRothC:
         response = equilibrium_response(build_drivers(self.tables, self.params, climates, clay, before), self.params)
         index = np.array([where[c] for c, _ in pairs])
         maps = annual_maps(build_drivers(self.tables, self.params, climates[index], clay[index], after), self.params)
-        # Follow four columns year by year under the new drivers: the start pools per unit of the field's
-        # own input and of its current manure, and the pools the new plant and manure inputs build.
+        # Only totals are needed, so follow the row vector w(y) = 1' A^y (what a unit of each pool at the start
+        # leaves in the soil after y years): the start pools contribute w(y) . x0, and inputs b added at the
+        # end of each year contribute sum over k < y of w(k) . b.
         n = len(pairs)
         transition = maps.transition[:, 0]
-        columns = np.zeros((n, 4, 4))
-        columns[:, :, 0] = response.plant[index]
-        columns[:, :, 1] = response.fym[index]
-        added = np.zeros((n, 4, 4))
-        added[:, :, 2] = maps.plant[:, 0]
-        added[:, :, 3] = maps.fym[:, 0]
-        sums = np.empty((n, MAX_YEARS + 1, 4))
-        sums[:, 0] = columns.sum(axis=1)
+        weights = np.empty((n, MAX_YEARS + 1, 4))
+        weights[:, 0] = 1.0
         for year in range(1, MAX_YEARS + 1):
-            columns = transition @ columns + added
-            sums[:, year] = columns.sum(axis=1)
-        own, current_fym, plant, fym = np.moveaxis(sums, 2, 0)
+            weights[:, year] = np.einsum("ni,nij->nj", weights[:, year - 1], transition)
+        own = np.einsum("nyi,ni->ny", weights, response.plant[index])
+        current_fym = np.einsum("nyi,ni->ny", weights, response.fym[index])
+        plant, fym = (np.concatenate([np.zeros((n, 1)), np.cumsum(np.einsum("nyi,ni->ny", weights[:, :-1], b),
+                                                                     axis=1)], axis=1)
+                      for b in (maps.plant[:, 0], maps.fym[:, 0]))
 
         def per_pair(effects: Sequence[PracticeEffect], name: str) -> Array:
             return np.array([getattr(e, name) for e in effects], dtype=float)[:, None]

@@ -74,30 +74,30 @@ def combine(tables: RothCFarmTables, land_use: str, practices: Sequence[str],
     belong to the old land use; new practices stay. Biochar counts only among
     the ``new`` practices: biochar applied so far is already in today's stock.
     """
-    rows = tables.practices
-    changes_use = [p for p in new if _given_text(rows.at[p, "land_use_to"])]
+    rows, uses = tables.practice_rows, tables.land_use_rows
+    changes_use = [p for p in new if _given_text(rows[p]["land_use_to"])]
     kept = list(dict.fromkeys([p for p in practices if not changes_use] + list(new)))
-    use = str(rows.at[changes_use[-1], "land_use_to"]) if changes_use else land_use
-    uses = tables.land_uses
-    represented = bool(uses.at[use, "represented"] == 1) and all(rows.at[p, "represented"] == 1 for p in kept)
+    use = str(rows[changes_use[-1]]["land_use_to"]) if changes_use else land_use
+    represented = bool(uses[use]["represented"] == 1) and all(rows[p]["represented"] == 1 for p in kept)
     if not represented:
         return PracticeEffect(False, use, 0, 0, np.nan, np.nan, 0.0, 0.0, 0.0, 1.0, False, False)
-    season = int(uses.at[use, "covered_months"])
-    covered = max([season] + [int(rows.at[p, "min_covered_months"]) for p in kept
-                              if _given(rows.at[p, "min_covered_months"])])
-    ratios = [float(rows.at[p, "dpm_rpm_ratio"]) for p in kept if _given(rows.at[p, "dpm_rpm_ratio"])]
-    scales = [float(rows.at[p, "decomposition_scale"]) for p in kept if _given(rows.at[p, "decomposition_scale"])]
-    rain = [float(rows.at[p, "rain_factor_covered"]) for p in kept if _given(rows.at[p, "rain_factor_covered"])]
+    season = int(uses[use]["covered_months"])
+
+    def given(column: str) -> list[float]:
+        return [float(rows[p][column]) for p in kept if _given(rows[p][column])]
+
+    covered = int(max([season] + given("min_covered_months")))
+    ratios, scales, rain = given("dpm_rpm_ratio"), given("decomposition_scale"), given("rain_factor_covered")
     return PracticeEffect(
         represented=True, land_use=use, season_months=season, covered_months=covered,
-        dpm_rpm=ratios[-1] if ratios else float(uses.at[use, "dpm_rpm_ratio"]),
+        dpm_rpm=ratios[-1] if ratios else float(uses[use]["dpm_rpm_ratio"]),
         decomposition_scale=scales[-1] if scales else 1.0,
-        plant_relative=float(sum(rows.at[p, "plant_input_relative"] for p in kept)),
-        plant_t_c=float(sum(rows.at[p, "plant_input_t_c_ha_yr"] for p in kept)),
-        fym_t_c=float(sum(rows.at[p, "fym_t_c_ha_yr"] for p in kept)),
+        plant_relative=float(sum(rows[p]["plant_input_relative"] for p in kept)),
+        plant_t_c=float(sum(rows[p]["plant_input_t_c_ha_yr"] for p in kept)),
+        fym_t_c=float(sum(rows[p]["fym_t_c_ha_yr"] for p in kept)),
         rain_factor=float(np.prod(rain)) if rain else 1.0,
-        irrigate=any(rows.at[p, "irrigate_covered"] == 1 for p in kept),
-        biochar=any(rows.at[p, "biochar_iom"] == 1 for p in new),
+        irrigate=any(rows[p]["irrigate_covered"] == 1 for p in kept),
+        biochar=any(rows[p]["biochar_iom"] == 1 for p in new),
     )
 
 
