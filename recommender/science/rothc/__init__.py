@@ -14,6 +14,12 @@ clay and depth), then:
   start pools and input multipliers, to evaluate many stocks and practices
   without rerunning the model.
 
+For a farm, :mod:`.farm` (``FarmRothC``: paths of practice sets from
+today's stock, and the input needed for 4 per 1000), :mod:`.scenario`
+(practices as drivers) and :mod:`.climate` (``MonthlyClimate``) build the
+drivers from the farm context; they are imported from their modules, not
+here, as they need the knowledge base.
+
 Constants come from ``recommender/data/rothc_parameters.csv`` with their
 sources (:func:`load_parameters`); :func:`read_input` reads the reference
 code's input files.
