@@ -116,7 +116,8 @@ class FarmContext(BaseModel):
         min_length=12, max_length=12, description="Rainfall of each month, January to December, mm (RothC)",
         json_schema_extra={"unit": "mm"})] = None
     monthly_pan_evaporation_mm: Annotated[tuple[_Month, ...] | None, Field(
-        min_length=12, max_length=12, validate_default=True, description="Open-pan evaporation of each month, January to December, mm "
+        min_length=12, max_length=12, validate_default=True,
+        description="Open-pan evaporation of each month, January to December, mm "
         "(RothC; potential evapotranspiration / 0.75)", json_schema_extra={"unit": "mm"})] = None
 
     @field_validator("current_practices")
@@ -168,7 +169,8 @@ class FarmContext(BaseModel):
     @classmethod
     def _whole_climate(cls, value: tuple[float, ...] | None, info: ValidationInfo):
         # The last of the three (validated even when absent): the others are in info.data by now.
-        given = {**{name: info.data.get(name) for name in MONTHLY_BOUNDS}, info.field_name: value}
+        given: dict[str, object] = {name: info.data.get(name) for name in MONTHLY_BOUNDS}
+        given["monthly_pan_evaporation_mm"] = value
         missing = sorted(name for name, months in given.items() if months is None)
         if missing and len(missing) < len(MONTHLY_BOUNDS):
             raise ValueError(f"a monthly climate needs all of {sorted(MONTHLY_BOUNDS)}; missing {missing}")

@@ -30,7 +30,9 @@ class Trajectory(BaseModel):
     model_config = _examples(_RECOMMENDATION["trajectories"][0])
 
     method: str = Field(description="model: the answer's own expected gain (the model in service); "
-                                    "ipcc_tier1: the accounting alone (IPCC Tier 1 and relative effects)")
+                                    "ipcc_tier1: the accounting alone (IPCC Tier 1 and relative effects); "
+                                    "rothc: the RothC process model from today's stock (absent where RothC "
+                                    "does not apply: paddy rice)")
     years: list[float] = Field(description="Years from now, 0 to the horizon")
     soc_t_ha: list[float] = Field(description="SOC stock, t C/ha, 0-30 cm")
 
@@ -60,6 +62,11 @@ class Outcome(BaseModel):
                                                                 "field_range_p90_t_c_ha_yr"]},
         description="10-90 % range [p10, p90] of what ONE field may see: the between-site spread fitted on "
                     "paired field observations (SoilHealthDB)")
+    structural_range_t_c_ha_yr: list[float] = Field(
+        min_length=2, max_length=2, json_schema_extra={"flat": ["structural_range_low_t_c_ha_yr",
+                                                                "structural_range_high_t_c_ha_yr"]},
+        description="[lowest, highest] yearly gain over the horizon across the methods of `trajectories` "
+                    "(trained model, IPCC Tier 1, RothC): how far the models disagree")
     accounting_prior_t_c_ha_yr: float = Field(
         description="The accounting's gain alone (IPCC Tier 1 and relative effects, capped at capacity): the "
                     "prior that the trained model corrects into expected_gain_t_c_ha_yr")
@@ -123,6 +130,14 @@ class Baseline(BaseModel):
     capacity_t_c_ha: float = Field(
         description="The soil's SOC ceiling, t C/ha, 0-30 cm (recommender/data/capacity.csv)")
     target_4p1000_t_c_ha_yr: float = Field(description="0.4 % of the stock per year")
+    input_needed_for_4p1000_t_c_ha_yr: float | None = Field(
+        description="Extra carbon input a year (plant residues, t C/ha/yr) that raises the stock by 4 per 1000 "
+                    "a year on average over 20 years under RothC (None where RothC does not apply)")
+    input_needed_for_4p1000_residue_dm_t_ha_yr: float | None = Field(
+        description="The same as crop-residue dry matter, t DM/ha/yr (0.45 t C/t DM)")
+    input_needed_for_4p1000_manure_dm_t_ha_yr: float | None = Field(
+        description="The same reached with cattle farmyard manure instead, t DM/ha/yr (solved as manure, which "
+                    "decomposes differently; 0.428 t C/t DM)")
 
 
 class ModelStamp(BaseModel):

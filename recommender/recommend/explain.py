@@ -59,9 +59,10 @@ def _biochar_method(engine: Tier1Engine) -> str:
             f"permanence {permanence:.2f} = {application * carbon * permanence:.2f} t C/ha/yr")
 
 
-def rationale(drivers: str, correction: str, capacity: float | None = None) -> str:
+def rationale(drivers: str, correction: str, capacity: float | None = None, disagree: bool = False) -> str:
     """The drivers plus what the trained model did (``correction``, one of
-    :data:`CORRECTIONS`) and the capacity cap where it binds.
+    :data:`CORRECTIONS`), the capacity cap where it binds and whether the
+    methods disagree by more than a factor of two (``disagree``).
 
     The figures themselves are fields of the answer
     (``accounting_prior_t_c_ha_yr``, ``expected_gain_t_c_ha_yr``): the text is
@@ -71,4 +72,7 @@ def rationale(drivers: str, correction: str, capacity: float | None = None) -> s
     text = f"{drivers}. The trained model {correction} the accounting prior (accounting_prior_t_c_ha_yr)"
     if capacity is not None:
         text += f"; capped so the stock stays within the soil's capacity of {capacity:.0f} t C/ha"
+    if disagree:
+        text += ("; the methods (trained model, IPCC Tier 1, RothC) disagree by more than a factor of two over "
+                 "the horizon (structural_range_t_c_ha_yr): treat the gain as uncertain in kind, not only in size")
     return text

@@ -9,6 +9,7 @@ import pandas as pd
 
 from recommender.inputs.farm import ContextKey
 from recommender.knowledge import COBENEFITS, load_knowledge_base
+from recommender.science.rothc.climate import MonthlyClimate
 
 #: A text column of an answer table: each distinct text stored once (lists of
 #: text as tuples), so millions of rows cost codes, not strings.
@@ -88,7 +89,9 @@ class Farms:
     """The farms of a table: ``keys[context]`` is each farm's context, ``stock``
     its stock (t C/ha, measured where ``measured``, else Tier 1), ``capacity``
     its soil's ceiling (t C/ha) and ``headroom`` the largest yearly gain that
-    stays within it (t C/ha/yr over the transition)."""
+    stays within it (t C/ha/yr over the transition); ``climate`` the monthly
+    climate RothC takes for every farm of the table (a single farm's own),
+    or None for each zone's representative one."""
 
     keys: list[ContextKey]
     context: np.ndarray
@@ -96,6 +99,7 @@ class Farms:
     measured: np.ndarray
     capacity: np.ndarray
     headroom: np.ndarray
+    climate: MonthlyClimate | None = None
 
 
 @dataclass(frozen=True)

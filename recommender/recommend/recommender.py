@@ -22,6 +22,8 @@ from recommender.recommend.options import Options
 from recommender.recommend.practice_arrays import practice_arrays
 from recommender.recommend.practice_details import Farms, SetClimate
 from recommender.recommend.table import AnswerTable
+from recommender.science.rothc.climate import MonthlyClimate
+from recommender.science.rothc.farm import FarmRothC
 from recommender.science.tier1 import Tier1Engine
 
 #: Answers kept for farms without a measured stock, by (context, options); ~6 kB each.
@@ -46,12 +48,14 @@ class Recommender:
         self.predictor = predictor
         self.stamp = stamp
         self.practices = practice_arrays()
+        self.rothc = FarmRothC(engine.kb)
         self._unmeasured = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._unmeasured_answer)
 
     def table(self, keys: Sequence[ContextKey], context_of_farm: np.ndarray, measured: np.ndarray,
-              options: Options) -> AnswerTable:
+              options: Options, weather: MonthlyClimate | None = None) -> AnswerTable:
         """Answers of farms whose contexts are ``keys[context_of_farm]`` and
-        measured stocks ``measured`` (t C/ha; NaN: use the Tier 1 estimate)."""
+        measured stocks ``measured`` (t C/ha; NaN: use the Tier 1 estimate);
+        ``weather``: the monthly climate of every farm (RothC; default: each zone's)."""
         keys = list(keys)
         engine = self.engine
         candidates = self.source.gather(keys, context_of_farm, measured)
@@ -62,9 +66,9 @@ class Recommender:
         climate = Climate(candidates.removal_share, candidates.n2o + candidates.ch4, engine.co2_per_c)
         ranking = rank(candidates.start, candidates.code, candidates.tier1_gain, expected, p10, p90, climate,
                        headroom, self.practices, options.objective, options.top_k, options.bundle_size, prior)
-        farms = Farms(keys, context_of_farm, stock, ~np.isnan(measured), capacity, headroom)
+        farms = Farms(keys, context_of_farm, stock, ~np.isnan(measured), capacity, headroom, weather)
         bundle_climate = self.set_climate(keys, context_of_farm, candidates, ranking.expected, ranking.bundles)
-        return AnswerTable(engine, farms, candidates, ranking, bundle_climate, options, self.stamp)
+        return AnswerTable(engine, self.rothc, farms, candidates, ranking, bundle_climate, options, self.stamp)
 
     def prior(self, keys: list[ContextKey], context_of_farm: np.ndarray, stock: np.ndarray) -> BundlePrior:
         """The accounting's gain of sets of practices adopted together (kernel's ``prior``)."""
@@ -103,10 +107,18 @@ class Recommender:
         Answers of farms without a measured stock come from a cache shared
         between calls: treat them as read-only.
         """
-        if context.soc_t_ha is None:
+        climate = farm_climate(context)
+        if context.soc_t_ha is None and climate is None:
             return self._unmeasured(context.key, options).model_copy(update={"farm_id": context.farm_id})
-        table = self.table([context.key], np.zeros(1, dtype=np.int64), np.array([context.soc_t_ha]), options)
+        measured = np.array([np.nan if context.soc_t_ha is None else context.soc_t_ha])
+        table = self.table([context.key], np.zeros(1, dtype=np.int64), measured, options, climate)
         return table.answer(0, context.farm_id)
 
     def _unmeasured_answer(self, key: ContextKey, options: Options) -> Answer:
         return self.table([key], np.zeros(1, dtype=np.int64), np.full(1, np.nan), options).answer(0, None)
+
+
+def farm_climate(context: FarmContext) -> MonthlyClimate | None:
+    """The farm's own monthly climate for RothC, if it gave one."""
+    months = context.monthly_climate
+    return None if months is None else MonthlyClimate(*months)

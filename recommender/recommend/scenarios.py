@@ -20,7 +20,7 @@ from recommender.knowledge import practice_set_problems
 from recommender.recommend.answer import ScenarioAnswer
 from recommender.recommend.kernel import combine
 from recommender.recommend.options import Options
-from recommender.recommend.recommender import Recommender
+from recommender.recommend.recommender import Recommender, farm_climate
 
 MAX_SCENARIOS = 10
 
@@ -44,7 +44,7 @@ def scenarios(recommender: Recommender, context: FarmContext, sets: Sequence[Seq
         raise ValueError(f"at most {MAX_SCENARIOS} scenarios, got {len(sets)}")
     measured = np.array([np.nan if context.soc_t_ha is None else context.soc_t_ha])
     everything = options.model_copy(update={"top_k": 1, "bundle_size": 0})
-    table = recommender.table([context.key], np.zeros(1, dtype=np.int64), measured, everything)
+    table = recommender.table([context.key], np.zeros(1, dtype=np.int64), measured, everything, farm_climate(context))
     candidates = table.candidates
     position = {pid: i for i, pid in enumerate(candidates.features.categories["practice_id"])}
     chosen = [list(dict.fromkeys(ids)) for ids in sets]

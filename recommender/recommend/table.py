@@ -23,29 +23,48 @@ from recommender.recommend.explain import CORRECTIONS, rationale, tier1_drivers
 from recommender.recommend.kernel import Ranking, Sets
 from recommender.recommend.options import Options
 from recommender.recommend.practice_details import Farms, SetClimate, TextColumn, practice_details, static_fields
-from recommender.recommend.trajectories import horizon_years, trajectory
+from recommender.recommend.trajectories import (
+    horizon_years,
+    rothc_paths,
+    set_codes,
+    structural_range,
+    trajectory,
+)
 from recommender.science.field_range import field_range
+from recommender.science.rothc.farm import FarmRothC, InputNeeded
 from recommender.science.tier1 import Tier1Engine
 
 
 class AnswerTable:
     """Answers of n farms (see the module docstring)."""
 
-    def __init__(self, engine: Tier1Engine, farms: Farms, candidates: Candidates, ranking: Ranking,
-                 bundle_climate: SetClimate, options: Options, stamp: ModelStamp):
-        self.engine, self.farms, self.candidates, self.ranking = engine, farms, candidates, ranking
+    def __init__(self, engine: Tier1Engine, rothc: FarmRothC, farms: Farms, candidates: Candidates,
+                 ranking: Ranking, bundle_climate: SetClimate, options: Options, stamp: ModelStamp):
+        self.engine, self.rothc, self.farms, self.candidates, self.ranking = engine, rothc, farms, candidates, ranking
         self.bundle_climate, self.options, self.stamp = bundle_climate, options, stamp
         self.target = engine.target_fraction * farms.stock
         self.years = engine.transition_years
+        self.disagree = (float(engine.kb.method["methods_disagree_factor"]),
+                         float(engine.kb.method["methods_disagree_floor_t_c_ha_yr"]))
 
     def __len__(self) -> int:
         return len(self.farms.stock)
 
     # -- the shared fields ------------------------------------------------------
-    def outcomes(self, farm: np.ndarray, expected: np.ndarray, prior: np.ndarray, p10: np.ndarray, p90: np.ndarray,
-                 capped: np.ndarray, removal_share: np.ndarray, n2o: np.ndarray, ch4: np.ndarray,
-                 origin: TextColumn, origin_reason: TextColumn) -> dict[str, np.ndarray | TextColumn]:
-        """The :class:`Outcome` fields (but trajectories) of gains on ``farm``, by flat column name."""
+    def method_gains(self, farm: np.ndarray, expected: np.ndarray, prior: np.ndarray,
+                     practice_sets: list[tuple[str, ...]], set_index: np.ndarray) -> np.ndarray:
+        """(items x 3) yearly gain over the horizon of each method: the trained model, IPCC Tier 1 and
+        RothC (NaN where it does not apply), for ``farm`` adopting ``practice_sets[set_index]``."""
+        horizon = self.options.horizon_years
+        linear = min(horizon, self.years) / horizon
+        end = rothc_paths(self.rothc, self.farms, farm, practice_sets, set_index, np.array([horizon]))[:, 0]
+        return np.stack([expected * linear, prior * linear, (end - self.farms.stock[farm]) / horizon], axis=1)
+
+    def outcomes(self, farm: np.ndarray, expected: np.ndarray, prior: np.ndarray, spread: np.ndarray,
+                 p10: np.ndarray, p90: np.ndarray, capped: np.ndarray, removal_share: np.ndarray, n2o: np.ndarray,
+                 ch4: np.ndarray, origin: TextColumn, origin_reason: TextColumn) -> dict[str, np.ndarray | TextColumn]:
+        """The :class:`Outcome` fields (but trajectories) of gains on ``farm``, by flat column name
+        (``spread``: the lowest and highest yearly gain across the methods, 2 x items)."""
         stock, headroom = self.farms.stock[farm], self.farms.headroom[farm]
         low, high = field_range(self.engine.kb, expected, p10, p90, stock, headroom)
         over_horizon = expected * min(self.options.horizon_years, self.years)
@@ -56,6 +75,8 @@ class AnswerTable:
             "interval_p90_t_c_ha_yr": p90,
             "field_range_p10_t_c_ha_yr": low,
             "field_range_p90_t_c_ha_yr": high,
+            "structural_range_low_t_c_ha_yr": spread[0],
+            "structural_range_high_t_c_ha_yr": spread[1],
             "accounting_prior_t_c_ha_yr": prior,
             "expected_gain_t_co2e_ha_yr": expected * self.engine.co2_per_c,
             "share_of_4p1000_target": expected / self.target[farm],
@@ -83,28 +104,32 @@ class AnswerTable:
         expected = ranking.expected[top]
         capped = ranking.capped[top]
         prior = np.minimum(candidates.tier1_gain[top], self.farms.headroom[farm])
+        gains = self.method_gains(farm, expected, prior, [(pid,) for pid in details.ids], code)
+        low, high, disagree = structural_range(gains, *self.disagree)
         return {
             "farm": farm, "rank": ranking.top_rank,
             **{name: details.text(name, code) for name in ("practice_id", "name", "family")},
-            **self.outcomes(farm, expected, prior, ranking.p10[top], ranking.p90[top], capped,
+            **self.outcomes(farm, expected, prior, np.stack([low, high]), ranking.p10[top], ranking.p90[top], capped,
                             candidates.removal_share[top], candidates.n2o[top], candidates.ch4[top],
                             details.text("carbon_origin", code), details.text("carbon_origin_reason", code)),
             **{f"cobenefits_{name}": details.cobenefits[name][code] for name in COBENEFITS},
             "cost_class": details.text("cost_class", code),
             "cost_usd_ha_min": details.cost_min[code],
             "cost_usd_ha_max": details.cost_max[code],
-            "rationale": self._rationales(farm, code, expected - prior, capped),
+            "rationale": self._rationales(farm, code, expected - prior, capped, disagree),
             "caveats": details.text("caveats", code),
         }
 
     def _rationales(self, farm: np.ndarray, code: np.ndarray, correction: np.ndarray,
-                    capped: np.ndarray) -> TextColumn:
+                    capped: np.ndarray, disagree: np.ndarray) -> TextColumn:
         """The rationale of each (farm, practice), written once per distinct text: per
-        (context, practice, direction of the model's correction, capacity cap)."""
+        (context, practice, direction of the model's correction, capacity cap,
+        disagreement of the methods)."""
         context = self.farms.context[farm]
         # The sign of the correction as printed to 3 decimals: lowers, keeps, raises.
         direction = (np.sign(np.rint(correction * 1000)) + 1).astype(np.int64)
-        combined = ((context * len(practice_details().ids) + code) * len(CORRECTIONS) + direction) * 2 + capped
+        combined = (((context * len(practice_details().ids) + code) * len(CORRECTIONS) + direction) * 2
+                    + capped) * 2 + disagree
         _, first, which = np.unique(combined, return_index=True, return_inverse=True)
         keys, ids = self.farms.keys, practice_details().ids
         texts = []
@@ -113,7 +138,7 @@ class AnswerTable:
             # The drivers do not depend on the soil: one cached sentence per state and climate.
             drivers = tier1_drivers(self.engine, key._replace(soil_texture="", soil_class=""), ids[code[i]])
             texts.append(rationale(drivers, CORRECTIONS[direction[i]],
-                                   float(self.farms.capacity[farm[i]]) if capped[i] else None))
+                                   float(self.farms.capacity[farm[i]]) if capped[i] else None, bool(disagree[i])))
         # Contexts that differ only by their soil can share a text.
         text_of, distinct_texts = pd.factorize(np.array(texts, dtype=object))
         return pd.Categorical.from_codes(text_of[which.reshape(-1)] if texts else which,
@@ -130,8 +155,11 @@ class AnswerTable:
         ids = np.empty(len(sets.ids), dtype=object)
         ids[:] = sets.ids
         prior = np.minimum(sets.tier1, self.farms.headroom[sets.farm])
+        low, high, _ = structural_range(self.method_gains(sets.farm, sets.expected, prior, *set_codes(sets.ids)),
+                                        *self.disagree)
         return {"practice_ids": ids,
-                **self.outcomes(sets.farm, sets.expected, prior, sets.p10, sets.p90, sets.capped, share,
+                **self.outcomes(sets.farm, sets.expected, prior, np.stack([low, high]), sets.p10, sets.p90,
+                                sets.capped, share,
                                 climate.emissions[:, 0], climate.emissions[:, 1], kinds, reasons)}
 
     @cached_property
@@ -153,11 +181,23 @@ class AnswerTable:
                                                            dtype=object))[farms.context],
             "baseline_capacity_t_c_ha": farms.capacity,
             "baseline_target_4p1000_t_c_ha_yr": self.target,
+            "baseline_input_needed_for_4p1000_t_c_ha_yr": self.input_needed.plant_t_c_ha_yr,
+            "baseline_input_needed_for_4p1000_residue_dm_t_ha_yr": self.input_needed.residue_dm_t_ha_yr,
+            "baseline_input_needed_for_4p1000_manure_dm_t_ha_yr": self.input_needed.manure_dm_t_ha_yr,
             "applicable_practices": self.ranking.applicable,
         }
         for name, values in self.bundle_columns.items():
             columns[f"bundle_{name}"] = _spread(values, self.ranking.bundles.farm, n)
         return columns
+
+    @cached_property
+    def input_needed(self) -> InputNeeded:
+        """Per farm, the extra input that raises its RothC stock by 4 per 1000 a year over 20 years."""
+        farms = self.farms
+        climates = None if farms.climate is None else [farms.climate]
+        index = None if farms.climate is None else np.zeros(len(self), dtype=np.int64)
+        return self.rothc.input_needed_many(farms.keys, farms.context, farms.stock, climates=climates,
+                                            climate_index=index)
 
     @cached_property
     def trajectory_columns(self) -> dict[str, np.ndarray]:
@@ -179,12 +219,19 @@ class AnswerTable:
         order = np.lexsort((rank == 0, farm))  # stable: rank order kept within a farm
         years = horizon_years(self.options.horizon_years)
         gains = np.stack(list(by_method.values()), axis=1)[order]  # item x method
-        paths = trajectory(farms.stock[farm[order]][:, None, None], gains[:, :, None], self.years, years)
-        per_item = len(by_method) * len(years)
-        return {"farm": np.repeat(farm[order], per_item), "rank": np.repeat(rank[order], per_item),
-                "practice_ids": np.repeat(ids[order], per_item),
-                "method": np.tile(np.repeat(np.array(list(by_method), dtype=object), len(years)), len(order)),
-                "year": np.tile(years, len(order) * len(by_method)), "soc_t_ha": paths.ravel()}
+        linear = trajectory(farms.stock[farm[order]][:, None, None], gains[:, :, None], self.years, years)
+        sets = [(pid,) for pid in practice_details().ids[candidates.code[top]]] + list(bundles.ids)
+        distinct, set_index = set_codes([sets[i] for i in order])
+        rothc = rothc_paths(self.rothc, farms, farm[order], distinct, set_index, years)
+        paths = np.concatenate([linear, rothc[:, None, :]], axis=1)  # item x method x year
+        methods = np.array([*by_method, "rothc"], dtype=object)
+        per_item = len(methods) * len(years)
+        # RothC does not apply everywhere (paddy rice): its rows are left out there.
+        kept = ~np.isnan(paths.ravel())
+        return {"farm": np.repeat(farm[order], per_item)[kept], "rank": np.repeat(rank[order], per_item)[kept],
+                "practice_ids": np.repeat(ids[order], per_item)[kept],
+                "method": np.tile(np.repeat(methods, len(years)), len(order))[kept],
+                "year": np.tile(years, len(order) * len(methods))[kept], "soc_t_ha": paths.ravel()[kept]}
 
     # -- typed answers ----------------------------------------------------------
     def answer(self, farm: int, farm_id: str | None) -> Answer:
@@ -196,12 +243,14 @@ class AnswerTable:
         static = static_fields()
         years = horizon_years(self.options.horizon_years)
         stock, headroom = float(self.farms.stock[farm]), float(self.farms.headroom[farm])
+        rothc = rothc_paths(self.rothc, self.farms, np.full(len(top), farm), [(pid,) for pid in practice_details().ids],
+                            candidates.code[top], years)
         recommendations = []
-        for row, index in zip(columns, top.tolist()):
+        for row, index, path in zip(columns, top.tolist(), rothc):
             tier1 = min(float(candidates.tier1_gain[index]), headroom)
             recommendations.append({**static[int(candidates.code[index])], **_nested(row),
                                     "trajectories": self._trajectories(stock, row["expected_gain_t_c_ha_yr"], tier1,
-                                                                       years)})
+                                                                       path, years)})
         bundle = None
         position = int(np.searchsorted(ranking.bundles.farm, farm))
         if position < len(ranking.bundles.farm) and ranking.bundles.farm[position] == farm:
@@ -215,26 +264,35 @@ class AnswerTable:
         return {"soc_t_ha": float(self.farms.stock[farm]),
                 "soc_source": "measured" if self.farms.measured[farm] else "ipcc_tier1",
                 "soil_class": key.soil_class, "capacity_t_c_ha": float(self.farms.capacity[farm]),
-                "target_4p1000_t_c_ha_yr": float(self.target[farm])}
+                "target_4p1000_t_c_ha_yr": float(self.target[farm]),
+                **{f"input_needed_for_4p1000_{name}": _number(getattr(self.input_needed, field)[farm])
+                   for name, field in (("t_c_ha_yr", "plant_t_c_ha_yr"),
+                                       ("residue_dm_t_ha_yr", "residue_dm_t_ha_yr"),
+                                       ("manure_dm_t_ha_yr", "manure_dm_t_ha_yr"))}}
 
     def set_answers(self, sets: Sets, columns: dict[str, np.ndarray], positions) -> list[dict]:
         """The nested fields of sets ``positions`` (of ``set_columns``), with trajectories."""
         years = horizon_years(self.options.horizon_years)
+        positions = list(positions)
+        rothc = rothc_paths(self.rothc, self.farms, sets.farm[positions], *set_codes([sets.ids[p] for p in positions]),
+                            years)
         answers = []
-        for position in positions:
+        for position, path in zip(positions, rothc):
             [row] = self._rows(columns, slice(position, position + 1))
             farm = int(sets.farm[position])
             stock, headroom = float(self.farms.stock[farm]), float(self.farms.headroom[farm])
             tier1 = min(float(sets.tier1[position]), headroom)
             answers.append({**_nested(row), "practice_ids": list(row["practice_ids"]),
-                            "trajectories": self._trajectories(stock, row["expected_gain_t_c_ha_yr"], tier1, years)})
+                            "trajectories": self._trajectories(stock, row["expected_gain_t_c_ha_yr"], tier1, path,
+                                                               years)})
         return answers
 
-    def _trajectories(self, stock: float, expected: float, tier1: float, years: np.ndarray) -> list[dict]:
-        return [{"method": "model", "years": years.tolist(),
-                 "soc_t_ha": trajectory(stock, expected, self.years, years).tolist()},
-                {"method": "ipcc_tier1", "years": years.tolist(),
-                 "soc_t_ha": trajectory(stock, tier1, self.years, years).tolist()}]
+    def _trajectories(self, stock: float, expected: float, tier1: float, rothc: np.ndarray,
+                      years: np.ndarray) -> list[dict]:
+        paths = {"model": trajectory(stock, expected, self.years, years),
+                 "ipcc_tier1": trajectory(stock, tier1, self.years, years), "rothc": rothc}
+        return [{"method": method, "years": years.tolist(), "soc_t_ha": path.tolist()}
+                for method, path in paths.items() if not np.isnan(path).any()]
 
     @staticmethod
     def _rows(columns: dict[str, np.ndarray], rows: slice) -> list[dict]:
@@ -248,6 +306,8 @@ def _nested(row: dict) -> dict:
     return {**row,
             "interval_t_c_ha_yr": [row["interval_p10_t_c_ha_yr"], row["interval_p90_t_c_ha_yr"]],
             "field_range_t_c_ha_yr": [row["field_range_p10_t_c_ha_yr"], row["field_range_p90_t_c_ha_yr"]],
+            "structural_range_t_c_ha_yr": [row["structural_range_low_t_c_ha_yr"],
+                                           row["structural_range_high_t_c_ha_yr"]],
             "emissions_t_co2e_ha_yr": {"n2o": row["emissions_t_co2e_ha_yr_n2o"],
                                        "ch4": row["emissions_t_co2e_ha_yr_ch4"]}}
 
@@ -261,3 +321,8 @@ def _spread(values: np.ndarray | TextColumn, at: np.ndarray, n: int) -> np.ndarr
     spread = np.full(n, None, dtype=object) if values.dtype in (object, bool) else np.full(n, np.nan)
     spread[at] = values
     return spread
+
+
+def _number(value: float) -> float | None:
+    """A float for the answer; None where the method does not apply (NaN)."""
+    return None if np.isnan(value) else float(value)

@@ -31,3 +31,10 @@ def biochar_figures(kb: KnowledgeBase) -> dict[str, tuple[float, float]]:
         "permanence": (float(permanence), table.at["permanence_error_pct", "value"]),
     }
 
+
+def biochar_rate(kb: KnowledgeBase) -> float:
+    """Biochar carbon added per year, t C/ha/yr (central)."""
+    rate = 1.0
+    for value, _ in biochar_figures(kb).values():
+        rate *= value
+    return float(rate)

@@ -35,7 +35,11 @@ def test_trajectories_only_on_request(tmp_path, survey, run):
     assert result.exit_code == 0, result.output
     assert f"trajectories: {tmp_path / 'paths.csv'}" in result.output
     paths, rows = pd.read_csv(tmp_path / "paths.csv"), pd.read_parquet(tmp_path / "scores.parquet")
-    assert len(paths) == len(rows) * 2 * 6  # two methods, years 0..5
+    # Three methods, years 0..5; RothC leaves paddy rice out.
+    paddy = (pd.read_parquet(tmp_path / "scores.summary.parquet").set_index("row").loc[rows["row"]]
+             .reset_index()["baseline_input_needed_for_4p1000_t_c_ha_yr"].isna().to_numpy())
+    assert len(paths) == 6 * (3 * (~paddy).sum() + 2 * paddy.sum())
+    assert set(paths["method"]) == {"model", "ipcc_tier1", "rothc"}
     last = paths[(paths["year"] == 5) & (paths["method"] == "model")]
     assert last["soc_t_ha"].tolist() == pytest.approx(rows["soc_at_horizon_t_c_ha"].tolist())
     assert "trajectories: " not in run(source, "-o", tmp_path / "again.csv").output

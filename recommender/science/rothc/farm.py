@@ -43,6 +43,8 @@ from .scenario import PracticeEffect, build_drivers, combine
 
 #: Years of path computed per pair; longer horizons are refused.
 MAX_YEARS = 100
+#: Coefficient rows kept (~3.3 kB each).
+MAX_CACHED_PAIRS = 65536
 #: Pairs computed per vectorised batch (bounds memory: ~30 kB a pair).
 _BATCH = 4096
 #: Fields evaluated per chunk of a batch (bounds memory of the intermediates).
@@ -123,6 +125,10 @@ class FarmRothC:
     def _terms(self, pairs: Sequence[tuple[_Context, tuple[str, ...]]]) -> Array:
         """(len(pairs), 4 (MAX_YEARS + 1) + 2): alpha, beta, gamma, manure response by year, then offset, scale."""
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._rows))
+        if len(self._rows) + len(missing) > MAX_CACHED_PAIRS:
+            # A long-running service meets farms' own climates without end: start afresh rather than grow.
+            self._rows.clear()
+            missing = list(dict.fromkeys(pairs))
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start:start + _BATCH]
             for pair, row in zip(chunk, self._compute(chunk)):
@@ -223,11 +229,24 @@ class FarmRothC:
         clay); ``climates`` with ``climate_index`` (m,) each farm's own
         climate (-1: its zone's).
         """
-        key_index = np.asarray(key_index, dtype=np.int64)
-        set_index = np.asarray(set_index, dtype=np.int64)
         stocks = _stocks(stocks)
         years = _years(years)
+        rows, pair_of = self._pairs(keys, key_index, practice_sets, set_index, len(stocks), clay_pct, climates,
+                                    climate_index)
+        extra = np.broadcast_to(np.asarray(extra_plant_input, dtype=float), stocks.shape)
         m = len(stocks)
+        out = np.empty((m, len(years)))
+        for start in range(0, m, _CHUNK):
+            part = slice(start, start + _CHUNK)
+            out[part] = self._evaluate_pairs(rows, pair_of[part], stocks[part], years, extra[part])
+        return out
+
+    def _pairs(self, keys: Sequence[ContextKey], key_index: ArrayLike, practice_sets: Sequence[tuple[str, ...]],
+               set_index: ArrayLike, m: int, clay_pct: ArrayLike | None, climates: Sequence[MonthlyClimate] | None,
+               climate_index: ArrayLike | None) -> tuple[Array, np.ndarray]:
+        """The coefficient rows of the distinct (context, practice set) pairs of m farms, and each farm's pair."""
+        key_index = np.asarray(key_index, dtype=np.int64)
+        set_index = np.asarray(set_index, dtype=np.int64)
         if key_index.shape != (m,) or set_index.shape != (m,):
             raise ValueError("key_index, set_index and stocks need one entry per farm")
         typical = np.array([self._typical_clay[key.soil_texture] for key in keys])
@@ -245,13 +264,22 @@ class FarmRothC:
             climate = None if climate_index[j] < 0 else climates[climate_index[j]]  # type: ignore[index]
             context = self.context(keys[key_index[j]], float(clay[j]), climate)
             pairs.append((context, tuple(practice_sets[set_index[j]])))
-        rows = self._terms(pairs)
-        extra = np.broadcast_to(np.asarray(extra_plant_input, dtype=float), stocks.shape)
-        out = np.empty((m, len(years)))
-        for start in range(0, m, _CHUNK):
-            part = slice(start, start + _CHUNK)
-            out[part] = self._evaluate_pairs(rows, pair_of[part], stocks[part], years, extra[part])
-        return out
+        return self._terms(pairs), pair_of.reshape(-1)
+
+    def input_needed_many(self, keys: Sequence[ContextKey], key_index: ArrayLike, stocks: ArrayLike,
+                          clay_pct: ArrayLike | None = None, climates: Sequence[MonthlyClimate] | None = None,
+                          climate_index: ArrayLike | None = None) -> InputNeeded:
+        """As :meth:`input_needed_for_4p1000` for m farms (arguments as :meth:`paths_many`), once per context."""
+        stocks = _stocks(stocks)
+        m = len(stocks)
+        rows, pair_of = self._pairs(keys, key_index, [()], np.zeros(m, dtype=np.int64), m, clay_pct, climates,
+                                    climate_index)
+        _, _, gamma, fym, _, _ = self._split(rows)
+        target = self.target_years * self.target_fraction * stocks
+        plant = target / gamma[pair_of, self.target_years]
+        manure = target / fym[pair_of, self.target_years]
+        return InputNeeded(plant_t_c_ha_yr=plant, residue_dm_t_ha_yr=plant / self._residue_c,
+                           manure_t_c_ha_yr=manure, manure_dm_t_ha_yr=manure / self._manure_c)
 
     def _evaluate_pairs(self, rows: Array, pair_of: np.ndarray, stocks: Array, years: Array, extra: Array) -> Array:
         """As :meth:`_evaluate`, interpolating each distinct pair's coefficients once, then gathering."""
@@ -274,13 +302,10 @@ class FarmRothC:
         residue 0.45, cattle farmyard manure 0.428 t C/t DM).
         """
         stocks = _stocks(stocks)
-        row = self._terms([(self.context(key, clay_pct, climate), ())])
-        _, _, gamma, fym, _, _ = self._split(row)
-        target = self.target_years * self.target_fraction * stocks
-        plant = target / gamma[0, self.target_years]
-        manure = target / fym[0, self.target_years]
-        return InputNeeded(plant_t_c_ha_yr=plant, residue_dm_t_ha_yr=plant / self._residue_c,
-                           manure_t_c_ha_yr=manure, manure_dm_t_ha_yr=manure / self._manure_c)
+        return self.input_needed_many([key], np.zeros(len(stocks), dtype=np.int64), stocks,
+                                      None if clay_pct is None else np.full(len(stocks), float(clay_pct)),
+                                      None if climate is None else [climate],
+                                      None if climate is None else np.zeros(len(stocks), dtype=np.int64))
 
 
 def _stocks(stocks: ArrayLike) -> Array:
