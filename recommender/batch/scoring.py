@@ -30,6 +30,7 @@ from recommender.model.reference_set import reference_probe
 from recommender.recommend.answer import ModelStamp
 from recommender.recommend.flat import BASELINE_COLUMNS, BUNDLE_COLUMNS, RECOMMENDATION_COLUMNS
 from recommender.recommend.options import Options
+from recommender.recommend.practice_details import TextColumn
 from recommender.recommend.recommender import Recommender
 from recommender.science.tier1 import Tier1Engine
 
@@ -111,7 +112,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     farm_columns = table.farm_columns
     baseline = {name: farm_columns[name] for name in BASELINE_COLUMNS}
 
-    unit = recommendations["farm"]
+    unit, rank = np.asarray(recommendations["farm"]), np.asarray(recommendations["rank"])
     farm, pick = _blocks(unit, unit_of_farm, len(table))
     farm_rows, farm_ids = contexts["row"].to_numpy(), contexts["farm_id"].to_numpy(object)
     rows = pd.DataFrame({
@@ -121,10 +122,14 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
         **{name: _column(baseline[name][unit][pick], kind) for name, kind in BASELINE_COLUMNS.items()},
     })
     best = np.full(len(table), -1)
-    best[unit[recommendations["rank"] == 1]] = np.flatnonzero(recommendations["rank"] == 1)
+    best[unit[rank == 1]] = np.flatnonzero(rank == 1)
     has_best = best >= 0
 
-    def of_best(values: np.ndarray, missing) -> np.ndarray:
+    def of_best(values: np.ndarray | TextColumn, missing) -> np.ndarray | TextColumn:
+        if isinstance(values, TextColumn):
+            codes = np.full(len(table), -1, dtype=np.int64)
+            codes[has_best] = values.codes[best[has_best]]
+            return TextColumn(codes, values.texts)
         out = np.full(len(table), missing, dtype=values.dtype if missing is np.nan else object)
         out[has_best] = values[best[has_best]]
         return out
@@ -150,15 +155,13 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)], paths)
 
 
-def _column(values: np.ndarray | pd.Categorical, kind: type, separator: str = LIST_SEPARATOR):
+def _column(values: np.ndarray | TextColumn, kind: type, separator: str = LIST_SEPARATOR):
     """Cells of one output column: text as a categorical (as the answer table
     gives it, or factorized once per chunk: the fast way for long text; lists
     joined by ``separator``), a missing boolean as a masked value."""
-    if isinstance(values, pd.Categorical):
-        if any(isinstance(text, tuple) for text in values.categories):
-            return values.rename_categories([separator.join(t) if isinstance(t, tuple) else t
-                                             for t in values.categories])
-        return values
+    if isinstance(values, TextColumn):
+        texts = [separator.join(t) if isinstance(t, tuple) else t for t in values.texts]
+        return pd.Categorical.from_codes(values.codes, pd.Index(texts, dtype=object))
     if kind is str:
         codes, uniques = pd.factorize(np.asarray(values, dtype=object))
         text = [separator.join(u) if isinstance(u, tuple | list) else u for u in uniques]

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -11,9 +10,35 @@ from recommender.inputs.farm import ContextKey
 from recommender.knowledge import COBENEFITS, load_knowledge_base
 from recommender.science.rothc.climate import MonthlyClimate
 
-#: A text column of an answer table: each distinct text stored once (lists of
-#: text as tuples), so millions of rows cost codes, not strings.
-TextColumn: TypeAlias = pd.Categorical
+
+@dataclass(frozen=True)
+class TextColumn:
+    """A text column of an answer table: each distinct text stored once, so
+    millions of rows cost codes, not strings. Row i reads ``texts[codes[i]]``
+    (a code of -1: missing); ``texts`` are distinct (lists of text as tuples)."""
+
+    codes: np.ndarray
+    texts: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray, texts: list) -> "TextColumn":
+        return cls(np.asarray(codes, dtype=np.int64), _objects(texts))
+
+    def __getitem__(self, rows):
+        """A row's text (None if missing), or the column of several rows."""
+        if isinstance(rows, int | np.integer):
+            code = int(self.codes[rows])
+            return None if code < 0 else self.texts[code]
+        return TextColumn(self.codes[rows], self.texts)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def tolist(self) -> list:
+        cells = self.texts[self.codes] if len(self.texts) else np.full(len(self.codes), None, dtype=object)
+        if (self.codes < 0).any():
+            cells[self.codes < 0] = None
+        return cells.tolist()
 
 
 def _objects(values: list) -> np.ndarray:
@@ -43,7 +68,11 @@ class PracticeDetails:
         ``cost_class``, ``caveats``, ``carbon_origin``, ``carbon_origin_reason``)
         of the practices ``code``."""
         per_code, categories = _coded(field)
-        return pd.Categorical.from_codes(per_code[code], categories)
+        return TextColumn(per_code[code], categories)
+
+
+#: A column of an answer table: numbers or flags as an array, text as a TextColumn.
+Column = np.ndarray | TextColumn
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +97,10 @@ _TEXT_FIELDS = {"practice_id": "ids", "name": "names", "family": "families", "co
 
 
 @lru_cache(maxsize=len(_TEXT_FIELDS))
-def _coded(field: str) -> tuple[np.ndarray, pd.Index]:
+def _coded(field: str) -> tuple[np.ndarray, np.ndarray]:
     """Each practice's position among the distinct values of ``field``, and those values."""
     codes, uniques = pd.factorize(getattr(practice_details(), _TEXT_FIELDS[field]))
-    return codes, pd.Index(list(uniques), dtype=object, tupleize_cols=False)
+    return codes.astype(np.int64), _objects(list(uniques))
 
 
 @lru_cache(maxsize=1)

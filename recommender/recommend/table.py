@@ -22,7 +22,14 @@ from recommender.recommend.answer import Answer, ModelStamp
 from recommender.recommend.explain import CORRECTIONS, rationale, tier1_drivers
 from recommender.recommend.kernel import Ranking, Sets
 from recommender.recommend.options import Options
-from recommender.recommend.practice_details import Farms, SetClimate, TextColumn, practice_details, static_fields
+from recommender.recommend.practice_details import (
+    Column,
+    Farms,
+    SetClimate,
+    TextColumn,
+    practice_details,
+    static_fields,
+)
 from recommender.recommend.trajectories import (
     horizon_years,
     rothc_paths,
@@ -62,7 +69,7 @@ class AnswerTable:
 
     def outcomes(self, farm: np.ndarray, expected: np.ndarray, prior: np.ndarray, spread: np.ndarray,
                  p10: np.ndarray, p90: np.ndarray, capped: np.ndarray, removal_share: np.ndarray, n2o: np.ndarray,
-                 ch4: np.ndarray, origin: TextColumn, origin_reason: TextColumn) -> dict[str, np.ndarray | TextColumn]:
+                 ch4: np.ndarray, origin: TextColumn, origin_reason: TextColumn) -> dict[str, Column]:
         """The :class:`Outcome` fields (but trajectories) of gains on ``farm``, by flat column name
         (``spread``: the lowest and highest yearly gain across the methods, 2 x items)."""
         stock, headroom = self.farms.stock[farm], self.farms.headroom[farm]
@@ -94,7 +101,7 @@ class AnswerTable:
         }
 
     @cached_property
-    def recommendation_columns(self) -> dict[str, np.ndarray | TextColumn]:
+    def recommendation_columns(self) -> dict[str, Column]:
         """One entry per listed recommendation (farm by farm, in rank order):
         ``farm`` and every leaf of :class:`Recommendation` by flat column name.
         Text is categorical: one copy of each distinct text, however many rows."""
@@ -141,17 +148,14 @@ class AnswerTable:
                                    float(self.farms.capacity[farm[i]]) if capped[i] else None, bool(disagree[i])))
         # Contexts that differ only by their soil can share a text.
         text_of, distinct_texts = pd.factorize(np.array(texts, dtype=object))
-        return pd.Categorical.from_codes(text_of[which.reshape(-1)] if texts else which,
-                                         pd.Index(distinct_texts, dtype=object))
+        return TextColumn.of(text_of[which.reshape(-1)] if texts else which, list(distinct_texts))
 
-    def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, np.ndarray | TextColumn]:
+    def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, Column]:
         """One entry per set of practices adopted together: the leaves of :class:`Bundle` by flat name."""
         share = climate.removal
-        kinds = pd.Categorical(np.where(share >= 1, "removal", np.where(share <= 0, "transfer", "mixed")))
+        kinds = TextColumn.of(np.select([share >= 1, share <= 0], [0, 1], 2), ["removal", "transfer", "mixed"])
         # Shares as printed (whole percent): at most 101 distinct sentences.
-        percent = np.rint(100 * share).astype(np.int64)
-        reasons = pd.Categorical.from_codes(percent, pd.Index([f"{p}% of the gain taken from the air on this field"
-                                                               for p in range(101)], dtype=object))
+        reasons = TextColumn(np.rint(100 * share).astype(np.int64), _ORIGIN_SHARES)
         ids = np.empty(len(sets.ids), dtype=object)
         ids[:] = sets.ids
         prior = np.minimum(sets.tier1, self.farms.headroom[sets.farm])
@@ -163,22 +167,20 @@ class AnswerTable:
                                 climate.emissions[:, 0], climate.emissions[:, 1], kinds, reasons)}
 
     @cached_property
-    def bundle_columns(self) -> dict[str, np.ndarray]:
+    def bundle_columns(self) -> dict[str, Column]:
         """One entry per bundle (``ranking.bundles``), by flat column name."""
         return self.set_columns(self.ranking.bundles, self.bundle_climate)
 
     @cached_property
-    def farm_columns(self) -> dict[str, np.ndarray | TextColumn]:
+    def farm_columns(self) -> dict[str, Column]:
         """One entry per farm: the leaves of :class:`Baseline` and :class:`Bundle`
         (missing where a farm has no bundle) by flat column name, and
         ``applicable_practices``."""
         farms, n = self.farms, len(self)
-        columns: dict[str, np.ndarray | TextColumn] = {
+        columns: dict[str, Column] = {
             "baseline_soc_t_ha": farms.stock,
-            "baseline_soc_source": pd.Categorical.from_codes(farms.measured.astype(np.int8),
-                                                             pd.Index(["ipcc_tier1", "measured"], dtype=object)),
-            "baseline_soil_class": pd.Categorical(np.array([k.soil_class for k in farms.keys],
-                                                           dtype=object))[farms.context],
+            "baseline_soc_source": TextColumn.of(farms.measured.astype(np.int64), ["ipcc_tier1", "measured"]),
+            "baseline_soil_class": TextColumn.of(*_factorized([k.soil_class for k in farms.keys]))[farms.context],
             "baseline_capacity_t_c_ha": farms.capacity,
             "baseline_target_4p1000_t_c_ha_yr": self.target,
             "baseline_input_needed_for_4p1000_t_c_ha_yr": self.input_needed.plant_t_c_ha_yr,
@@ -270,7 +272,7 @@ class AnswerTable:
                                        ("residue_dm_t_ha_yr", "residue_dm_t_ha_yr"),
                                        ("manure_dm_t_ha_yr", "manure_dm_t_ha_yr"))}}
 
-    def set_answers(self, sets: Sets, columns: dict[str, np.ndarray], positions) -> list[dict]:
+    def set_answers(self, sets: Sets, columns: dict[str, Column], positions) -> list[dict]:
         """The nested fields of sets ``positions`` (of ``set_columns``), with trajectories."""
         years = horizon_years(self.options.horizon_years)
         positions = list(positions)
@@ -295,7 +297,7 @@ class AnswerTable:
                 for method, path in paths.items() if not np.isnan(path).any()]
 
     @staticmethod
-    def _rows(columns: dict[str, np.ndarray], rows: slice) -> list[dict]:
+    def _rows(columns: dict[str, Column], rows: slice) -> list[dict]:
         """Rows of ``columns`` as dicts of plain Python values."""
         cells = {name: values[rows].tolist() for name, values in columns.items() if name != "farm"}
         return [dict(zip(cells, values)) for values in zip(*cells.values())]
@@ -312,12 +314,12 @@ def _nested(row: dict) -> dict:
                                        "ch4": row["emissions_t_co2e_ha_yr_ch4"]}}
 
 
-def _spread(values: np.ndarray | TextColumn, at: np.ndarray, n: int) -> np.ndarray | TextColumn:
+def _spread(values: Column, at: np.ndarray, n: int) -> Column:
     """``values`` at positions ``at`` of ``n`` cells, missing elsewhere."""
-    if isinstance(values, pd.Categorical):
-        codes = np.full(n, -1, dtype=values.codes.dtype)
+    if isinstance(values, TextColumn):
+        codes = np.full(n, -1, dtype=np.int64)
         codes[at] = values.codes
-        return pd.Categorical.from_codes(codes, values.categories)
+        return TextColumn(codes, values.texts)
     spread = np.full(n, None, dtype=object) if values.dtype in (object, bool) else np.full(n, np.nan)
     spread[at] = values
     return spread
@@ -326,3 +328,11 @@ def _spread(values: np.ndarray | TextColumn, at: np.ndarray, n: int) -> np.ndarr
 def _number(value: float) -> float | None:
     """A float for the answer; None where the method does not apply (NaN)."""
     return None if np.isnan(value) else float(value)
+
+
+_ORIGIN_SHARES = np.array([f"{p}% of the gain taken from the air on this field" for p in range(101)], dtype=object)
+
+
+def _factorized(values: list) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    return codes, list(uniques)

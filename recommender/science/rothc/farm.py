@@ -47,6 +47,8 @@ MAX_YEARS = 100
 MAX_CACHED_PAIRS = 65536
 #: Pairs computed per vectorised batch (bounds memory: ~30 kB a pair).
 _BATCH = 4096
+#: Below this many farms, pairs are found with a dict rather than by sorting.
+_SMALL = 256
 #: Fields evaluated per chunk of a batch (bounds memory of the intermediates).
 _CHUNK = 131072
 
@@ -250,15 +252,30 @@ class FarmRothC:
         if key_index.shape != (m,) or set_index.shape != (m,):
             raise ValueError("key_index, set_index and stocks need one entry per farm")
         typical = np.array([self._typical_clay[key.soil_texture] for key in keys])
-        clay = typical[key_index] if clay_pct is None else np.asarray(clay_pct, dtype=float)
-        clay = np.where(np.isnan(clay), typical[key_index], clay)
+        if clay_pct is None:  # the texture's clay: the key says it all
+            clay, clay_code, clays = typical[key_index], np.zeros(m, dtype=np.int64), 1
+        else:
+            clay = np.asarray(clay_pct, dtype=float)
+            clay = np.where(np.isnan(clay), typical[key_index], clay)
+            clay_values, clay_code = np.unique(clay, return_inverse=True)
+            clays = len(clay_values)
         climate_index = np.full(m, -1, dtype=np.int64) if climate_index is None else np.asarray(climate_index)
-        clay_values, clay_code = np.unique(clay, return_inverse=True)
-        code = np.zeros(m, dtype=np.int64)
-        for column, size in ((key_index, len(keys)), (clay_code, len(clay_values)),
-                             (climate_index + 1, len(climates or ()) + 1), (set_index, len(practice_sets))):
-            _, code = np.unique(code * size + column, return_inverse=True)
-        _, first, pair_of = np.unique(code, return_index=True, return_inverse=True)
+        columns = ((key_index, len(keys)), (clay_code.reshape(-1), clays), (climate_index + 1, len(climates or ()) + 1),
+                   (set_index, len(practice_sets)))
+        if np.prod([float(size) for _, size in columns]) < 2.0 ** 62:
+            code = np.zeros(m, dtype=np.int64)
+            for column, size in columns:
+                code = code * size + column
+        else:  # re-number after each column so the running code stays below m
+            code = np.zeros(m, dtype=np.int64)
+            for column, size in columns:
+                _, code = np.unique(code * size + column, return_inverse=True)
+        if m <= _SMALL:  # one farm's few items (the service): a dict beats numpy's sorting
+            seen: dict[int, int] = {}
+            pair_of = np.array([seen.setdefault(c, len(seen)) for c in code.tolist()], dtype=np.int64)
+            first = np.unique(pair_of, return_index=True)[1] if len(seen) < m else np.arange(m)
+        else:
+            _, first, pair_of = np.unique(code, return_index=True, return_inverse=True)
         pairs = []
         for j in first:
             climate = None if climate_index[j] < 0 else climates[climate_index[j]]  # type: ignore[index]
