@@ -58,6 +58,11 @@ class MonthlyClimate:
         object.__setattr__(self, "rainfall_mm", _twelve("rainfall_mm", self.rainfall_mm, 0.0, _WATER_MAX))
         object.__setattr__(self, "pan_evaporation_mm",
                            _twelve("pan_evaporation_mm", self.pan_evaporation_mm, 0.0, _WATER_MAX))
+        # Hashed once: batch scoring looks up cached RothC runs by climate hundreds of thousands of times.
+        object.__setattr__(self, "_hash", hash((self.temperature_c, self.rainfall_mm, self.pan_evaporation_mm)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
     @classmethod
     def from_array(cls, values: ArrayLike) -> "MonthlyClimate":

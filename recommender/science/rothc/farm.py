@@ -124,8 +124,9 @@ class FarmRothC:
         return combine(self.tables, land_use, current, new)
 
     # -- the coefficients of each (context, practice set) ----------------------
-    def _terms(self, pairs: Sequence[tuple[_Context, tuple[str, ...]]]) -> Array:
-        """(len(pairs), 4 (MAX_YEARS + 1) + 2): alpha, beta, gamma, manure response by year, then offset, scale."""
+    def _terms(self, pairs: Sequence[tuple[_Context, tuple[str, ...]]], columns: np.ndarray) -> Array:
+        """(len(pairs), len(columns)) of each pair's coefficients: alpha, beta, gamma and the manure
+        response by year (MAX_YEARS + 1 each), then offset and scale; ``columns`` picks those needed."""
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._rows))
         if len(self._rows) + len(missing) > MAX_CACHED_PAIRS:
             # A long-running service meets farms' own climates without end: start afresh rather than grow.
@@ -135,7 +136,7 @@ class FarmRothC:
             chunk = missing[start:start + _BATCH]
             for pair, row in zip(chunk, self._compute(chunk)):
                 self._rows[pair] = row
-        return np.stack([self._rows[pair] for pair in pairs]) if pairs else np.empty((0, 4 * (MAX_YEARS + 1) + 2))
+        return np.stack([self._rows[pair][columns] for pair in pairs]) if pairs else np.empty((0, len(columns)))
 
     def _compute(self, pairs: Sequence[tuple[_Context, tuple[str, ...]]]) -> Array:
         contexts = list(dict.fromkeys(context for context, _ in pairs))
@@ -183,21 +184,6 @@ class FarmRothC:
         return rows
 
     # -- evaluation -----------------------------------------------------------
-    @staticmethod
-    def _split(rows: Array) -> tuple[Array, Array, Array, Array, Array, Array]:
-        width = MAX_YEARS + 1
-        return (rows[:, :width], rows[:, width:2 * width], rows[:, 2 * width:3 * width],
-                rows[:, 3 * width:4 * width], rows[:, -2], rows[:, -1])
-
-    def _evaluate(self, rows: Array, stocks: Array, years: Array, extra: Array) -> Array:
-        """(m, len(years)) SOC of m fields, each with its pair's row of coefficients (rows is (m, ...))."""
-        alpha, beta, gamma, _, offset, scale = self._split(rows)
-        weights = _interpolation(tuple(years.tolist()))
-        iom = falloon_iom(stocks, self.params)
-        own = (stocks - iom - offset) * scale
-        return ((alpha @ weights) * own[:, None] + beta @ weights + (gamma @ weights) * extra[:, None]
-                + iom[:, None])
-
     def paths(self, key: ContextKey, stocks: ArrayLike, practice_sets: Sequence[tuple[str, ...]],
               years: ArrayLike, clay_pct: float | None = None, climate: MonthlyClimate | None = None,
               extra_plant_input: ArrayLike = 0.0) -> Array:
@@ -212,13 +198,14 @@ class FarmRothC:
         cannot represent the land use or a practice (paddy rice).
         """
         stocks = _stocks(stocks)
-        years = _years(years)
+        n, k = len(stocks), len(practice_sets)
         extra = np.broadcast_to(np.asarray(extra_plant_input, dtype=float), stocks.shape)
-        context = self.context(key, clay_pct, climate)
-        rows = self._terms([(context, tuple(s)) for s in practice_sets])
-        n, k = len(stocks), len(rows)
-        out = self._evaluate(np.repeat(rows, n, axis=0), np.tile(stocks, k), years, np.tile(extra, k))
-        return out.reshape(k, n, len(years)).transpose(1, 0, 2)
+        out = self.paths_many([key], np.zeros(n * k, dtype=np.int64), np.tile(stocks, k), practice_sets,
+                              np.repeat(np.arange(k), n), years,
+                              None if clay_pct is None else np.full(n * k, float(clay_pct)),
+                              None if climate is None else [climate],
+                              None if climate is None else np.zeros(n * k, dtype=np.int64), np.tile(extra, k))
+        return out.reshape(k, n, -1).transpose(1, 0, 2)
 
     def paths_many(self, keys: Sequence[ContextKey], key_index: ArrayLike, stocks: ArrayLike,
                    practice_sets: Sequence[tuple[str, ...]], set_index: ArrayLike, years: ArrayLike,
@@ -233,55 +220,62 @@ class FarmRothC:
         """
         stocks = _stocks(stocks)
         years = _years(years)
-        rows, pair_of = self._pairs(keys, key_index, practice_sets, set_index, len(stocks), clay_pct, climates,
-                                    climate_index)
-        extra = np.broadcast_to(np.asarray(extra_plant_input, dtype=float), stocks.shape)
         m = len(stocks)
+        pairs, pair_of = self._pairs(keys, key_index, practice_sets, set_index, m, clay_pct, climates, climate_index)
+        # Only the whole years the interpolation touches are read from each pair's coefficients.
+        weights = _interpolation(tuple(years.tolist()))
+        nodes = np.flatnonzero(weights.any(axis=1))
+        width, count = MAX_YEARS + 1, len(nodes)
+        rows = self._terms(pairs, np.concatenate([nodes, width + nodes, 2 * width + nodes, [-2, -1]]))
+        weights = weights[nodes]
+        alpha, beta, gamma = (rows[:, i * count:(i + 1) * count] @ weights for i in range(3))
+        offset, scale = rows[:, -2], rows[:, -1]
+        extra = np.broadcast_to(np.asarray(extra_plant_input, dtype=float), stocks.shape)
         out = np.empty((m, len(years)))
         for start in range(0, m, _CHUNK):
             part = slice(start, start + _CHUNK)
-            out[part] = self._evaluate_pairs(rows, pair_of[part], stocks[part], years, extra[part])
+            pair, stock = pair_of[part], stocks[part]
+            iom = falloon_iom(stock, self.params)
+            own = (stock - iom - offset[pair]) * scale[pair]
+            out[part] = (alpha[pair] * own[:, None] + beta[pair] + gamma[pair] * extra[part, None]
+                         + iom[:, None])
         return out
 
     def _pairs(self, keys: Sequence[ContextKey], key_index: ArrayLike, practice_sets: Sequence[tuple[str, ...]],
                set_index: ArrayLike, m: int, clay_pct: ArrayLike | None, climates: Sequence[MonthlyClimate] | None,
-               climate_index: ArrayLike | None) -> tuple[Array, np.ndarray]:
-        """The coefficient rows of the distinct (context, practice set) pairs of m farms, and each farm's pair."""
+               climate_index: ArrayLike | None) -> tuple[list[tuple[_Context, tuple[str, ...]]], np.ndarray]:
+        """The distinct (RothC context, practice set) pairs of m farms, and each farm's pair."""
         key_index = np.asarray(key_index, dtype=np.int64)
         set_index = np.asarray(set_index, dtype=np.int64)
         if key_index.shape != (m,) or set_index.shape != (m,):
             raise ValueError("key_index, set_index and stocks need one entry per farm")
-        typical = np.array([self._typical_clay[key.soil_texture] for key in keys])
-        if clay_pct is None:  # the texture's clay: the key says it all
-            clay, clay_code, clays = typical[key_index], np.zeros(m, dtype=np.int64), 1
+        if clay_pct is None and climates is None:
+            # RothC ignores a key's soil class and degradation: keys that differ only by them share runs.
+            seen: dict[_Context, int] = {}
+            of_key = np.array([seen.setdefault(self.context(key), len(seen)) for key in keys], dtype=np.int64)
+            contexts = list(seen)
+            context_code = of_key[key_index]
         else:
-            clay = np.asarray(clay_pct, dtype=float)
+            typical = np.array([self._typical_clay[key.soil_texture] for key in keys])
+            clay = typical[key_index] if clay_pct is None else np.asarray(clay_pct, dtype=float)
             clay = np.where(np.isnan(clay), typical[key_index], clay)
-            clay_values, clay_code = np.unique(clay, return_inverse=True)
-            clays = len(clay_values)
-        climate_index = np.full(m, -1, dtype=np.int64) if climate_index is None else np.asarray(climate_index)
-        columns = ((key_index, len(keys)), (clay_code.reshape(-1), clays), (climate_index + 1, len(climates or ()) + 1),
-                   (set_index, len(practice_sets)))
-        if np.prod([float(size) for _, size in columns]) < 2.0 ** 62:
-            code = np.zeros(m, dtype=np.int64)
-            for column, size in columns:
-                code = code * size + column
-        else:  # re-number after each column so the running code stays below m
-            code = np.zeros(m, dtype=np.int64)
-            for column, size in columns:
-                _, code = np.unique(code * size + column, return_inverse=True)
+            where = np.full(m, -1, dtype=np.int64) if climate_index is None else np.asarray(climate_index)
+            found: dict[tuple[int, float, int], int] = {}
+            context_code = np.array([found.setdefault(c, len(found)) for c in
+                                     zip(key_index.tolist(), clay.tolist(), where.tolist())], dtype=np.int64)
+            contexts = [self.context(keys[k], c, None if w < 0 else climates[w])  # type: ignore[index]
+                        for k, c, w in found]
+        code = context_code * max(len(practice_sets), 1) + set_index
         if m <= _SMALL:  # one farm's few items (the service): a dict beats numpy's sorting
-            seen: dict[int, int] = {}
-            pair_of = np.array([seen.setdefault(c, len(seen)) for c in code.tolist()], dtype=np.int64)
-            first = np.unique(pair_of, return_index=True)[1] if len(seen) < m else np.arange(m)
+            first_of: dict[int, int] = {}
+            pair_of = np.array([first_of.setdefault(c, len(first_of)) for c in code.tolist()], dtype=np.int64)
+            distinct = list(first_of)
         else:
-            _, first, pair_of = np.unique(code, return_index=True, return_inverse=True)
-        pairs = []
-        for j in first:
-            climate = None if climate_index[j] < 0 else climates[climate_index[j]]  # type: ignore[index]
-            context = self.context(keys[key_index[j]], float(clay[j]), climate)
-            pairs.append((context, tuple(practice_sets[set_index[j]])))
-        return self._terms(pairs), pair_of.reshape(-1)
+            distinct_codes, pair_of = np.unique(code, return_inverse=True)
+            distinct = distinct_codes.tolist()
+        sets = len(practice_sets) or 1
+        pairs = [(contexts[c // sets], tuple(practice_sets[c % sets])) for c in distinct]
+        return pairs, pair_of.reshape(-1)
 
     def input_needed_many(self, keys: Sequence[ContextKey], key_index: ArrayLike, stocks: ArrayLike,
                           clay_pct: ArrayLike | None = None, climates: Sequence[MonthlyClimate] | None = None,
@@ -289,23 +283,16 @@ class FarmRothC:
         """As :meth:`input_needed_for_4p1000` for m farms (arguments as :meth:`paths_many`), once per context."""
         stocks = _stocks(stocks)
         m = len(stocks)
-        rows, pair_of = self._pairs(keys, key_index, [()], np.zeros(m, dtype=np.int64), m, clay_pct, climates,
-                                    climate_index)
-        _, _, gamma, fym, _, _ = self._split(rows)
+        pairs, pair_of = self._pairs(keys, key_index, [()], np.zeros(m, dtype=np.int64), m, clay_pct, climates,
+                                     climate_index)
+        width, year = MAX_YEARS + 1, self.target_years
+        # SOC(20) - S per unit of extra plant input (gamma) and of extra manure (the manure response).
+        rows = self._terms(pairs, np.array([2 * width + year, 3 * width + year]))
         target = self.target_years * self.target_fraction * stocks
-        plant = target / gamma[pair_of, self.target_years]
-        manure = target / fym[pair_of, self.target_years]
+        plant = target / rows[pair_of, 0]
+        manure = target / rows[pair_of, 1]
         return InputNeeded(plant_t_c_ha_yr=plant, residue_dm_t_ha_yr=plant / self._residue_c,
                            manure_t_c_ha_yr=manure, manure_dm_t_ha_yr=manure / self._manure_c)
-
-    def _evaluate_pairs(self, rows: Array, pair_of: np.ndarray, stocks: Array, years: Array, extra: Array) -> Array:
-        """As :meth:`_evaluate`, interpolating each distinct pair's coefficients once, then gathering."""
-        alpha, beta, gamma, _, offset, scale = self._split(rows)
-        weights = _interpolation(tuple(years.tolist()))
-        alpha, beta, gamma = alpha @ weights, beta @ weights, gamma @ weights
-        iom = falloon_iom(stocks, self.params)
-        own = (stocks - iom - offset[pair_of]) * scale[pair_of]
-        return alpha[pair_of] * own[:, None] + beta[pair_of] + gamma[pair_of] * extra[:, None] + iom[:, None]
 
     def input_needed_for_4p1000(self, key: ContextKey, stocks: ArrayLike, clay_pct: float | None = None,
                                 climate: MonthlyClimate | None = None) -> InputNeeded:
