@@ -42,3 +42,11 @@ def test_modules_stay_small():
     lengths = {p.relative_to(ROOT): len(p.read_text(encoding="utf-8").splitlines()) for p in paths}
     long = [f"{path}: {n}" for path, n in lengths.items() if n > 400]
     assert not long, long
+
+
+def test_the_service_loads_no_training_code():
+    """A service worker imports neither training code nor plotting (the first-run build imports them lazily)."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, api.main; "
+                             "print(sorted(m for m in ('matplotlib', 'training') if m in sys.modules))"],
+                            capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
+    assert loaded == "[]"
