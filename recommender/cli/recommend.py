@@ -52,13 +52,19 @@ def recommend(farm: Path, fmt: str, options: Options, models_dir: Path | None) -
     baseline = answer.baseline
     click.echo(f"SOC stock {baseline.soc_t_ha:.1f} t C/ha (0-30 cm, {baseline.soc_source}); capacity "
                f"{baseline.capacity_t_c_ha:.1f} t C/ha; 4 per 1000 target "
-               f"{baseline.target_4p1000_t_c_ha_yr:.3f} t C/ha/yr\n")
+               f"{baseline.target_4p1000_t_c_ha_yr:.3f} t C/ha/yr")
+    if baseline.input_needed_for_4p1000_t_c_ha_yr is not None:
+        click.echo(f"Reaching it under RothC takes {baseline.input_needed_for_4p1000_t_c_ha_yr:.2f} t C/ha/yr more "
+                   f"input: {baseline.input_needed_for_4p1000_residue_dm_t_ha_yr:.1f} t/ha/yr of crop residue or "
+                   f"{baseline.input_needed_for_4p1000_manure_dm_t_ha_yr:.1f} t/ha/yr of manure (dry matter)")
+    click.echo("")
     rows = [
         {
             "rank": r.rank,
             "practice": r.practice_id,
             "gain t C/ha/yr": f"{r.expected_gain_t_c_ha_yr:.3f}",
             "10-90 %": "{:.3f} .. {:.3f}".format(*r.interval_t_c_ha_yr),
+            "methods": "{:.3f} .. {:.3f}".format(*r.structural_range_t_c_ha_yr),
             "% of target": f"{100 * r.share_of_4p1000_target:.0f}",
             "origin": r.carbon_origin,
             "net t CO2e/ha/yr": f"{r.net_climate_t_co2e_ha_yr:.2f}",

@@ -36,6 +36,8 @@ def test_table(farm_file, small_registry):
                                        str(small_registry.root), "--top-k", "3"])
     assert result.exit_code == 0, result.output
     assert "4 per 1000 target" in result.output and "Best bundle" in result.output
+    # The inverse 4 per 1000 (RothC) and the spread of the methods are printed too.
+    assert "Reaching it under RothC takes" in result.output and "methods" in result.output
     assert result.output.count("\n1  ") + result.output.count("\n3  ") == 2
 
 
