@@ -120,7 +120,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
         **{name: _column(recommendations[name][pick], kind, CAVEAT_SEPARATOR if name == "caveats" else LIST_SEPARATOR)
            for name, kind in RECOMMENDATION_COLUMNS.items()},
         **{name: _column(baseline[name][unit][pick], kind) for name, kind in BASELINE_COLUMNS.items()},
-    })
+    }, copy=False)  # one block per column: consolidating millions of rows is a copy the writer does not need
     best = np.full(len(table), -1)
     best[unit[rank == 1]] = np.flatnonzero(rank == 1)
     has_best = best >= 0
@@ -142,7 +142,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
         "best_expected_gain_t_c_ha_yr": of_best(recommendations["expected_gain_t_c_ha_yr"], np.nan)[unit_of_farm],
         "best_share_of_4p1000_target": of_best(recommendations["share_of_4p1000_target"], np.nan)[unit_of_farm],
         **{name: _column(farm_columns[name][unit_of_farm], kind) for name, kind in BUNDLE_COLUMNS.items()},
-    })
+    }, copy=False)
     for frame in (rows, summary):
         frame["model_version"] = pd.Categorical.from_codes(np.zeros(len(frame), int), [recommender.stamp.version])
     paths = None
@@ -151,7 +151,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
         farm, pick = _blocks(long["farm"], unit_of_farm, len(table))
         paths = pd.DataFrame({"row": farm_rows[farm], "farm_id": farm_ids[farm], "rank": long["rank"][pick],
                               **{name: _column(long[name][pick], str) for name in ("practice_ids", "method")},
-                              "year": long["year"][pick], "soc_t_ha": long["soc_t_ha"][pick]})
+                              "year": long["year"][pick], "soc_t_ha": long["soc_t_ha"][pick]}, copy=False)
     return Scored(rows[list(ROW_COLUMNS)], summary[list(SUMMARY_COLUMNS)], paths)
 
 
