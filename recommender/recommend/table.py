@@ -133,17 +133,21 @@ class AnswerTable:
         (context, practice, direction of the model's correction, capacity cap,
         disagreement of the methods)."""
         context = self.farms.context[farm]
+        # The drivers do not depend on the soil: contexts that differ only by it share them,
+        # and only a capped row names its soil's capacity.
+        soil_free: dict = {}
+        free_of_context = np.array([soil_free.setdefault(k._replace(soil_texture="", soil_class=""), len(soil_free))
+                                    for k in self.farms.keys], dtype=np.int64)
         # The sign of the correction as printed to 3 decimals: lowers, keeps, raises.
         direction = (np.sign(np.rint(correction * 1000)) + 1).astype(np.int64)
-        combined = (((context * len(practice_details().ids) + code) * len(CORRECTIONS) + direction) * 2
-                    + capped) * 2 + disagree
+        combined = ((free_of_context[context] * len(practice_details().ids) + code) * len(CORRECTIONS)
+                    + direction) * 2 + disagree
+        combined = combined * (len(self.farms.keys) + 1) + np.where(capped, context + 1, 0)
         _, first, which = np.unique(combined, return_index=True, return_inverse=True)
-        keys, ids = self.farms.keys, practice_details().ids
+        free_keys, ids = list(soil_free), practice_details().ids
         texts = []
         for i in first.tolist():
-            key = keys[context[i]]
-            # The drivers do not depend on the soil: one cached sentence per state and climate.
-            drivers = tier1_drivers(self.engine, key._replace(soil_texture="", soil_class=""), ids[code[i]])
+            drivers = tier1_drivers(self.engine, free_keys[free_of_context[context[i]]], ids[code[i]])
             texts.append(rationale(drivers, CORRECTIONS[direction[i]],
                                    float(self.farms.capacity[farm[i]]) if capped[i] else None, bool(disagree[i])))
         # Contexts that differ only by their soil can share a text.
