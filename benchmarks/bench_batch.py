@@ -45,10 +45,10 @@ ENGINES = {"local": [], "dask, 1 worker": ["--engine", "dask", "--workers", "1"]
            "dask, 2 workers": ["--engine", "dask", "--workers", "2"]}
 
 
-def run_measured(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS of the process tree (MB) and stdout of ``command``."""
+def run_measured(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS of the process tree (MB) and stdout of ``command`` (run with ``env``)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     root, peak = psutil.Process(process.pid), 0
     while process.poll() is None:
         try:

@@ -32,9 +32,9 @@ def score(checkout: Path, survey: Path, output: Path, models_dir: Path) -> dict:
     """One ``recommender score`` run of ``checkout`` (its code first on the path)."""
     for stale in output.parent.glob(output.name.split(".")[0] + "*"):
         stale.unlink()
-    os.environ["PYTHONPATH"] = str(checkout)
     wall, peak_mb, out = run_measured(["python", "-c", "from recommender.cli import main; main()", "score",
-                                       str(survey), "-o", str(output), "--models-dir", str(models_dir)])
+                                       str(survey), "-o", str(output), "--models-dir", str(models_dir)],
+                                      env={**os.environ, "PYTHONPATH": str(checkout)})
     return {"wall_s": wall, "peak_mb": peak_mb, "scoring_s": float(SUMMARY_LINE.search(out).group(5))}
 
 

@@ -1,5 +1,6 @@
 """What an answer says of each practice and farm, as arrays for the answer table."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +24,12 @@ class TextColumn:
     @classmethod
     def of(cls, codes: np.ndarray, texts: list) -> "TextColumn":
         return cls(np.asarray(codes, dtype=np.int64), _objects(texts))
+
+    @classmethod
+    def factorized(cls, values: Sequence) -> "TextColumn":
+        """The column of ``values``, each distinct one stored once."""
+        codes, uniques = pd.factorize(_objects(list(values)))
+        return cls.of(codes, list(uniques))
 
     def __getitem__(self, rows):
         """A row's text (None if missing), or the column of several rows."""
@@ -99,8 +106,8 @@ _TEXT_FIELDS = {"practice_id": "ids", "name": "names", "family": "families", "co
 @lru_cache(maxsize=len(_TEXT_FIELDS))
 def _coded(field: str) -> tuple[np.ndarray, np.ndarray]:
     """Each practice's position among the distinct values of ``field``, and those values."""
-    codes, uniques = pd.factorize(getattr(practice_details(), _TEXT_FIELDS[field]))
-    return codes.astype(np.int64), _objects(list(uniques))
+    column = TextColumn.factorized(getattr(practice_details(), _TEXT_FIELDS[field]))
+    return column.codes, column.texts
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,6 @@ trajectories.
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from recommender.knowledge import COBENEFITS
 from recommender.model.candidates import Candidates
@@ -151,8 +150,7 @@ class AnswerTable:
             texts.append(rationale(drivers, CORRECTIONS[direction[i]],
                                    float(self.farms.capacity[farm[i]]) if capped[i] else None, bool(disagree[i])))
         # Contexts that differ only by their soil can share a text.
-        text_of, distinct_texts = pd.factorize(np.array(texts, dtype=object))
-        return TextColumn.of(text_of[which.reshape(-1)] if texts else which, list(distinct_texts))
+        return TextColumn.factorized(texts)[which.reshape(-1)]
 
     def set_columns(self, sets: Sets, climate: SetClimate) -> dict[str, Column]:
         """One entry per set of practices adopted together: the leaves of :class:`Bundle` by flat name."""
@@ -184,7 +182,7 @@ class AnswerTable:
         columns: dict[str, Column] = {
             "baseline_soc_t_ha": farms.stock,
             "baseline_soc_source": TextColumn.of(farms.measured.astype(np.int64), ["ipcc_tier1", "measured"]),
-            "baseline_soil_class": TextColumn.of(*_factorized([k.soil_class for k in farms.keys]))[farms.context],
+            "baseline_soil_class": TextColumn.factorized([k.soil_class for k in farms.keys])[farms.context],
             "baseline_capacity_t_c_ha": farms.capacity,
             "baseline_target_4p1000_t_c_ha_yr": self.target,
             "baseline_input_needed_for_4p1000_t_c_ha_yr": self.input_needed.plant_t_c_ha_yr,
@@ -336,7 +334,3 @@ def _number(value: float) -> float | None:
 
 _ORIGIN_SHARES = np.array([f"{p}% of the gain taken from the air on this field" for p in range(101)], dtype=object)
 
-
-def _factorized(values: list) -> tuple[np.ndarray, list]:
-    codes, uniques = pd.factorize(np.array(values, dtype=object))
-    return codes, list(uniques)
