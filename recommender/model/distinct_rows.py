@@ -20,8 +20,10 @@ from recommender.model.features import NUMERIC, Features
 from recommender.model.gain_model import GainModel, Predictor
 
 #: Distinct input rows whose residuals are remembered across chunks (each
-#: costs ~100 bytes); the memory is emptied when it holds more.
-MEMO_ROWS = 250_000
+#: costs 40 bytes: its key, position and three residuals); the memory is
+#: emptied when it holds more. A million farms with measured stocks have
+#: ~0.9M distinct rows: a smaller memory predicts twice as many.
+MEMO_ROWS = 2_000_000
 #: Rows per model call: the one-hot matrix of a call is ~500 bytes a row in
 #: each pipeline (and onnxruntime keeps its peak allocation).
 PREDICT_BATCH_ROWS = 32_768
@@ -72,23 +74,30 @@ class DistinctRowsModel:
         self.thresholds = split_thresholds(model)
         self.predictor = predictor or model
         self.predicted_rows = 0
-        self._memo: dict[tuple, int] = {}
+        # The memory: sorted row keys and, for each, its residuals' position in the store.
+        self._keys = np.empty(0, dtype=np.int64)
+        self._positions = np.empty(0, dtype=np.int64)
         self._stored = np.empty((0, 3))
 
     def residuals(self, features: Features) -> np.ndarray:
         """n x 3 residuals (mean, p10, p90), t C/ha/yr, as ``predictor`` gives them."""
         if len(features) == 0:
             return np.empty((0, 3))
-        if len(self._memo) >= MEMO_ROWS:
-            self._memo, self._stored = {}, np.empty((0, 3))
-        gain_side = self._intervals(features.tier1_gain, NUMERIC[0])
-        stock_side = self._intervals(features.stock, NUMERIC[1])
-        codes, first = distinct([features.groups, gain_side, stock_side])
-        keys = list(zip(features.groups[first].tolist(), gain_side[first].tolist(), stock_side[first].tolist()))
-        at = np.fromiter((self._memo.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+        if self.thresholds is None:
+            codes, first = distinct([features.groups, features.tier1_gain, features.stock])
+            self.predicted_rows += len(first)
+            return self._predict(features.take(first))[codes]
+        if len(self._keys) >= MEMO_ROWS:
+            self._keys, self._positions, self._stored = self._keys[:0], self._positions[:0], self._stored[:0]
+        keys, first, codes = np.unique(row_keys(features, self.thresholds), return_index=True, return_inverse=True)
+        at = np.full(len(keys), -1)
+        if len(self._keys):
+            where = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+            known = self._keys[where] == keys
+            at[known] = self._positions[where[known]]
         new = np.flatnonzero(at < 0)
         if len(new):
-            at[new] = self._remember([keys[i] for i in new], self._predict(features.take(first[new])))
+            at[new] = self._remember(keys[new], self._predict(features.take(first[new])))
         return self._stored[at][codes]
 
     def _predict(self, features: Features) -> np.ndarray:
@@ -99,19 +108,28 @@ class DistinctRowsModel:
                 for start in range(0, len(features), PREDICT_BATCH_ROWS)
             ])
 
-    def _remember(self, keys: list[tuple], residuals: np.ndarray) -> np.ndarray:
-        """Store ``residuals``; return their positions in the store."""
+    def _remember(self, keys: np.ndarray, residuals: np.ndarray) -> np.ndarray:
+        """Store ``residuals`` of the (sorted, new) ``keys``; return their positions in the store."""
         self.predicted_rows += len(keys)
-        start = len(self._stored)
+        positions = np.arange(len(self._stored), len(self._stored) + len(keys))
         self._stored = np.concatenate([self._stored, residuals])
-        positions = np.arange(start, start + len(keys))
-        self._memo.update(zip(keys, positions.tolist()))
+        insert_at = np.searchsorted(self._keys, keys)
+        self._keys = np.insert(self._keys, insert_at, keys)
+        self._positions = np.insert(self._positions, insert_at, positions)
         return positions
 
-    def _intervals(self, values: np.ndarray, name: str) -> np.ndarray:
-        """Which interval between consecutive split thresholds each value falls in
-        (the values themselves when the thresholds are unknown)."""
-        if self.thresholds is None:
-            return values
-        # side="left": x <= t exactly when t's position is at least x's, as the trees test.
-        return np.where(np.isnan(values), -1, np.searchsorted(self.thresholds[name], values, side="left"))
+
+def row_keys(features: Features, thresholds: dict[str, np.ndarray]) -> np.ndarray:
+    """One integer per row, equal exactly for rows of the same categories whose
+    numeric inputs fall in the same intervals between split ``thresholds``.
+
+    Bits, high to low: the categories' row number (``groups``; a survey keeps
+    it far below 2**40), then each numeric input's interval.
+    """
+    key = features.groups.astype(np.int64)
+    for name, values in ((NUMERIC[0], features.tier1_gain), (NUMERIC[1], features.stock)):
+        # side="left": x <= t exactly when t's position is at least x's, as the
+        # trees test; NaN (a missing input, which trees send their own way) is 0.
+        interval = np.where(np.isnan(values), 0, np.searchsorted(thresholds[name], values, side="left") + 1)
+        key = (key << (len(thresholds[name]) + 1).bit_length()) | interval
+    return key

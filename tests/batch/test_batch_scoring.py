@@ -110,3 +110,6 @@ def test_distinct_rows_model_predicts_exactly_what_the_model_predicts(survey, sm
     assert (first == direct[half]).all()
     assert (whole == direct).all()
     assert model.predicted_rows < len(features)
+    predicted = model.predicted_rows
+    assert (model.residuals(features.take(half[::-1])) == direct[half[::-1]]).all()
+    assert model.predicted_rows == predicted  # all remembered
