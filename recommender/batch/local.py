@@ -1,7 +1,8 @@
 """The local engine: stream a survey through validation and scoring, chunk by chunk.
 
-Memory holds one chunk, its results, the survey's id hashes (16 bytes a
-farm) and bounded caches (contexts, predicted rows), whatever the file size.
+Memory holds one chunk, its results and those of the chunk before (being
+written meanwhile), the survey's id hashes (16 bytes a farm) and bounded
+caches (contexts, predicted rows), whatever the file size.
 Every row read is either scored (rows in the output, one line in the
 summary) or rejected (one line in the rejects file).
 """

@@ -12,6 +12,7 @@ the user named as an output, never a folder.
 import os
 import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,6 +184,10 @@ class TableWriter:
 class ChunkedOutputs:
     """The output, rejects and summary files of a local run, written chunk by chunk.
 
+    A chunk is written on a background thread while the next one is scored
+    (Arrow encodes and compresses without holding the GIL); at most one chunk
+    waits to be written, so memory holds two chunks' results, not more.
+
     Use as a context manager: on a clean exit the files are renamed into
     place (the output last), on an exception they are removed.
     """
@@ -190,7 +195,9 @@ class ChunkedOutputs:
     def __init__(self, where: Destinations, schemas: dict[str, pa.Schema]):
         """``schemas``: the schema of each output by name (output, rejects, summary, trajectories)."""
         self.where = where
-        self._writers = {}
+        self._writers: dict[str, TableWriter] = {}
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="batch-writer")
+        self._pending: Future | None = None
         try:
             for name, path, fmt in where.items():
                 self._writers[name] = TableWriter(path, fmt, schemas[name])
@@ -199,24 +206,44 @@ class ChunkedOutputs:
             raise
 
     def write(self, tables: dict[str, pd.DataFrame | None]) -> None:
-        """Append each output's rows of one chunk (by output name)."""
-        for name, frame in tables.items():
-            if name in self._writers and frame is not None and len(frame):
-                self._writers[name].write(frame)
+        """Append each output's rows of one chunk (by output name), once the
+        previous chunk is written (its error, if any, is raised here)."""
+        self._finish_pending()
+        frames = {name: frame for name, frame in tables.items()
+                  if name in self._writers and frame is not None and len(frame)}
+        self._pending = self._thread.submit(self._write_now, frames)
+
+    def _write_now(self, frames: dict[str, pd.DataFrame]) -> None:
+        for name, frame in frames.items():
+            self._writers[name].write(frame)
+
+    def _finish_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
 
     def __enter__(self) -> "ChunkedOutputs":
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if kind is not None:
+        if kind is None:
+            try:
+                self._finish_pending()
+            except BaseException:
+                self._discard()
+                raise
+        else:
             self._discard()
             return
+        self._thread.shutdown()
         for writer in self._writers.values():
             writer.close()
         for writer in self._writers.values():  # rejects, summary, then the output
             move_into_place(writer.temporary, writer.path)
 
     def _discard(self) -> None:
+        # A chunk still being written must finish before its file is closed.
+        self._thread.shutdown(wait=True, cancel_futures=True)
         for writer in self._writers.values():
             try:
                 writer.close()

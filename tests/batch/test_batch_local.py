@@ -1,6 +1,7 @@
 """The local engine: every row accounted for, files complete or absent."""
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from batch_survey import BAD, write_survey
 
@@ -58,6 +59,23 @@ def test_output_appears_only_when_the_run_is_complete(tmp_path, survey, scorer):
     score_local(path, where, scorer, chunk_size=20)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv", "out.rejects.csv",
                                                             "out.summary.csv"]
+
+
+def test_a_failed_write_stops_the_run_with_its_error_and_leaves_nothing(tmp_path, survey, scorer):
+    # Chunks are written on a background thread: its error must still reach the caller.
+    path = write_survey(survey, tmp_path / "in.csv")
+    chunks = []
+
+    def breaking(contexts):
+        chunks.append(len(contexts))
+        scored = scorer(contexts)
+        if len(chunks) == 2:  # a column the output schema cannot hold
+            scored.rows["expected_gain_t_c_ha_yr"] = "not a number"
+        return scored
+
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError), match="expected_gain_t_c_ha_yr"):
+        score_local(path, destinations(tmp_path / "out.parquet"), breaking, chunk_size=20)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
 def test_a_file_without_required_columns_writes_nothing(tmp_path, survey, scorer):
