@@ -13,6 +13,7 @@ import pytest
 from recommender.inputs.farm import ContextKey
 from recommender.knowledge.rothc_farm import load_rothc_farm_tables
 from recommender.science.rothc import equilibrium_response, load_parameters, simulate
+from recommender.science.rothc import farm as farm_module
 from recommender.science.rothc.climate import MonthlyClimate, covered_calendar, growing_window
 from recommender.science.rothc.farm import FarmRothC
 from recommender.science.rothc.scenario import build_drivers
@@ -216,3 +217,17 @@ def test_paths_many_equals_paths(rothc):
                           clay_pct=None if np.isnan(clay[j]) else clay[j],
                           climate=ROTHAMSTED if climate_index[j] == 0 else None, extra_plant_input=0.1)
         np.testing.assert_allclose(many[j], one[0, 0], rtol=1e-12)
+
+
+def test_the_coefficient_memory_stays_bounded_and_forgets_the_oldest(kb, monkeypatch):
+    monkeypatch.setattr(farm_module, "MAX_CACHED_PAIRS", 4)
+    rothc, fresh = FarmRothC(kb), FarmRothC(kb)
+    years = np.array([0.0, 20.0])
+    sets = [("cover_crops",), ("no_till",), ("manure",), ("compost",), ("mulching",), ("biochar",)]
+    for first in range(0, 6, 2):  # two new pairs a call
+        two = sets[first:first + 2]
+        got = rothc.paths(README, [50.0], two, years)
+        assert len(rothc._rows) == min(first + 2, 4)
+        np.testing.assert_array_equal(got, fresh.paths(README, [50.0], two, years))
+    # The first two pairs went; the four most recent stayed.
+    assert [new for _, new in rothc._rows] == sets[2:]

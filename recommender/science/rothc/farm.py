@@ -43,7 +43,7 @@ from .scenario import PracticeEffect, build_drivers, combine
 
 #: Years of path computed per pair; longer horizons are refused.
 MAX_YEARS = 100
-#: Coefficient rows kept (~3.3 kB each).
+#: Coefficient rows kept (~3.3 kB each); the oldest go first.
 MAX_CACHED_PAIRS = 65536
 #: Pairs computed per vectorised batch (bounds memory: ~30 kB a pair).
 _BATCH = 4096
@@ -128,10 +128,13 @@ class FarmRothC:
         """(len(pairs), len(columns)) of each pair's coefficients: alpha, beta, gamma and the manure
         response by year (MAX_YEARS + 1 each), then offset and scale; ``columns`` picks those needed."""
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._rows))
-        if len(self._rows) + len(missing) > MAX_CACHED_PAIRS:
-            # A long-running service meets farms' own climates without end: start afresh rather than grow.
-            self._rows.clear()
-            missing = list(dict.fromkeys(pairs))
+        excess = len(self._rows) + len(missing) - MAX_CACHED_PAIRS
+        if excess > 0:
+            # A long-running service meets farms' own climates without end: forget the oldest
+            # pairs this call does not need rather than grow (a survey's next chunk needs most of the rest).
+            needed = set(pairs)
+            for pair in [pair for pair in self._rows if pair not in needed][:excess]:
+                del self._rows[pair]
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start:start + _BATCH]
             for pair, row in zip(chunk, self._compute(chunk)):
