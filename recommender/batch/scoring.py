@@ -148,7 +148,7 @@ def score_contexts(contexts: pd.DataFrame, recommender: Recommender, options: Op
     paths = None
     if trajectories:
         long = table.trajectory_columns
-        farm, pick = _blocks(long["farm"], unit_of_farm, len(table))
+        farm, pick = _blocks(np.asarray(long["farm"]), unit_of_farm, len(table))
         paths = pd.DataFrame({"row": farm_rows[farm], "farm_id": farm_ids[farm], "rank": long["rank"][pick],
                               **{name: _column(long[name][pick], str) for name in ("practice_ids", "method")},
                               "year": long["year"][pick], "soc_t_ha": long["soc_t_ha"][pick]}, copy=False)

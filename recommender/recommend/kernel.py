@@ -27,9 +27,10 @@ import numpy as np
 from recommender.recommend.objectives import OBJECTIVES, Climate, Scored
 from recommender.recommend.practice_arrays import PracticeArrays
 
-#: ``prior(farms, members)``: the Tier 1 gain (t C/ha/yr) of adopting together
-#: the practices ``members[i]`` (a tuple of ids) on farm ``farms[i]``.
-BundlePrior = Callable[[np.ndarray, list[tuple[str, ...]]], np.ndarray]
+#: ``prior(farms, practice_sets, set_index)``: the Tier 1 gain (t C/ha/yr) of
+#: adopting together the practices ``practice_sets[set_index[i]]`` (a tuple of
+#: ids) on farm ``farms[i]``.
+BundlePrior = Callable[[np.ndarray, list[tuple[str, ...]], np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,18 @@ class Sets:
     """Sets of candidates adopted together (bundles, or the sets a user asks about).
 
     Set ``i`` is adopted on farm ``farm[i]`` (farms in order) and takes the
-    candidates ``member[start[i]:start[i + 1]]`` (practices ``ids[i]``); it
-    gains ``expected[i]`` within ``[p10[i], p90[i]]`` (t C/ha/yr), its
-    accounting prior is ``tier1[i]`` and ``capped[i]`` says whether the
-    soil's capacity bound.
+    candidates ``member[start[i]:start[i + 1]]``, the practices
+    ``practice_sets[set_index[i]]`` (each distinct tuple of ids once: many
+    farms adopt the same set); it gains ``expected[i]`` within
+    ``[p10[i], p90[i]]`` (t C/ha/yr), its accounting prior is ``tier1[i]``
+    and ``capped[i]`` says whether the soil's capacity bound.
     """
 
     farm: np.ndarray
     start: np.ndarray
     member: np.ndarray
-    ids: list[tuple[str, ...]]
+    practice_sets: list[tuple[str, ...]]
+    set_index: np.ndarray
     expected: np.ndarray
     p10: np.ndarray
     p90: np.ndarray
@@ -111,16 +114,15 @@ def rank(start: np.ndarray, code: np.ndarray, tier1_gain: np.ndarray, expected: 
     listed = ranks <= top_k
     chosen = _greedy_bundles(order[expected[order] > 0], farm, code, practices.excludes, bundle_size)
     first = _group_starts(farm[chosen])
-    ids = practices.ids[code[chosen]]
     starts = np.append(first, len(chosen))
-    bundles = combine(farm[chosen[first]], starts, chosen, [tuple(ids[a:b]) for a, b in zip(starts[:-1], starts[1:])],
+    bundles = combine(farm[chosen[first]], starts, chosen, *_distinct_sets(code[chosen], starts, practices.ids),
                       expected, p10, p90, tier1_gain, headroom, prior)
     return Ranking(expected=expected, p10=p10, p90=p90, capped=capped, top=order[listed], top_rank=ranks[listed],
                    applicable=counts, bundles=bundles)
 
 
-def combine(farm: np.ndarray, start: np.ndarray, member: np.ndarray, ids: list[tuple[str, ...]],
-            expected: np.ndarray, p10: np.ndarray, p90: np.ndarray, tier1_gain: np.ndarray,
+def combine(farm: np.ndarray, start: np.ndarray, member: np.ndarray, practice_sets: list[tuple[str, ...]],
+            set_index: np.ndarray, expected: np.ndarray, p10: np.ndarray, p90: np.ndarray, tier1_gain: np.ndarray,
             headroom: np.ndarray, prior: BundlePrior) -> Sets:
     """The gain of each set of candidates adopted together (arguments as :class:`Sets`;
     ``expected``, ``p10``, ``p90`` are the candidates' capped gains).
@@ -134,12 +136,13 @@ def combine(farm: np.ndarray, start: np.ndarray, member: np.ndarray, ids: list[t
     def summed(values: np.ndarray) -> np.ndarray:
         return np.add.reduceat(values[member], first) if len(member) else np.empty(0)
 
-    tier1 = prior(farm, ids)
+    tier1 = prior(farm, practice_sets, set_index)
     combined = tier1 + summed(expected - tier1_gain)
     gain = np.minimum(combined, np.minimum(summed(expected), headroom[farm]))
     low = gain - summed(expected - p10)
     high = np.minimum(gain + summed(p90 - expected), headroom[farm])
-    return Sets(farm=farm, start=start, member=member, ids=ids, expected=gain,
+    return Sets(farm=farm, start=start, member=member, practice_sets=practice_sets, set_index=set_index,
+                expected=gain,
                 p10=np.minimum(np.minimum(low, high), gain), p90=np.maximum(np.maximum(low, high), gain),
                 tier1=tier1, capped=combined > headroom[farm])
 
@@ -169,6 +172,21 @@ def _greedy_bundles(pool: np.ndarray, farm: np.ndarray, code: np.ndarray, exclud
     # Farm order, and within a farm the order of the rounds.
     by_farm = positions[np.argsort(pool_farm[positions], kind="stable")]
     return pool[by_farm]
+
+
+def _distinct_sets(codes: np.ndarray, start: np.ndarray,
+                   ids: np.ndarray) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The distinct sets among ``codes[start[i]:start[i + 1]]`` (practice codes, in
+    order) as tuples of ``ids``, and each set's position among them."""
+    sizes = np.diff(start)
+    if len(sizes) == 0:
+        return [], np.empty(0, dtype=np.int64)
+    # One row per set, its codes padded with -1: equal rows are equal sets.
+    table = np.full((len(sizes), sizes.max()), -1, dtype=np.int64)
+    row = np.repeat(np.arange(len(sizes)), sizes)
+    table[row, np.arange(len(codes)) - start[row]] = codes
+    distinct, index = np.unique(table, axis=0, return_inverse=True)
+    return [tuple(ids[codes[codes >= 0]]) for codes in distinct], index.reshape(-1)
 
 
 def _group_starts(groups: np.ndarray) -> np.ndarray:

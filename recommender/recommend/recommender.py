@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from recommender.arrays import distinct
 from recommender.inputs.farm import ContextKey, FarmContext
 from recommender.model.candidates import Candidates, CandidateSource
 from recommender.model.gain_model import Predictor, predict_gains
@@ -73,14 +74,16 @@ class Recommender:
     def prior(self, keys: list[ContextKey], context_of_farm: np.ndarray, stock: np.ndarray) -> BundlePrior:
         """The accounting's gain of sets of practices adopted together (kernel's ``prior``)."""
 
-        def prior(farms: np.ndarray, members: list[tuple[str, ...]]) -> np.ndarray:
+        def prior(farms: np.ndarray, practice_sets: list[tuple[str, ...]], set_index: np.ndarray) -> np.ndarray:
+            if len(farms) == 0:
+                return np.empty(0)
             # Once per distinct (context, set): many farms share both.
-            distinct: dict[tuple[int, tuple[str, ...]], int] = {}
-            pairs = np.array([distinct.setdefault(pair, len(distinct))
-                              for pair in zip(context_of_farm[farms].tolist(), members)], dtype=np.int64)
-            changes = np.array([self.engine.central_change(keys[c], ids) for c, ids in distinct],
+            context = context_of_farm[farms]
+            pairs, first = distinct([context, set_index])
+            changes = np.array([self.engine.central_change(keys[c], practice_sets[s])
+                                for c, s in zip(context[first].tolist(), set_index[first].tolist())],
                                dtype=float).reshape(-1, 2)
-            return stock[farms] * changes[pairs, 0] + changes[pairs, 1] if len(pairs) else np.empty(0)
+            return stock[farms] * changes[pairs, 0] + changes[pairs, 1]
 
         return prior
 
@@ -88,14 +91,14 @@ class Recommender:
                     expected: np.ndarray, sets: Sets) -> SetClimate:
         """Each set's extra emissions (for the set as a whole: paddy CH4 is not additive)
         and its members' removal shares weighted by their gains."""
+        if len(sets.farm) == 0:
+            return SetClimate(np.empty((0, 2)), np.empty(0))
         # Once per distinct (context, set): many farms share both.
-        distinct: dict[tuple[int, tuple[str, ...]], int] = {}
-        pairs = np.array([distinct.setdefault(pair, len(distinct))
-                          for pair in zip(context_of_farm[sets.farm].tolist(), sets.ids)], dtype=np.int64)
-        emissions = np.array([self.engine.emissions(keys[c], ids) for c, ids in distinct],
-                             dtype=float).reshape(-1, 2)[pairs] if len(pairs) else np.empty((0, 2))
-        if len(sets.member) == 0:
-            return SetClimate(emissions, np.empty(0))
+        context = context_of_farm[sets.farm]
+        pairs, first = distinct([context, sets.set_index])
+        emissions = np.array([self.engine.emissions(keys[c], sets.practice_sets[s])
+                              for c, s in zip(context[first].tolist(), sets.set_index[first].tolist())],
+                             dtype=float).reshape(-1, 2)[pairs]
         first = sets.start[:-1]
         gains = np.maximum(expected[sets.member], 1e-12)
         weighted = np.add.reduceat(candidates.removal_share[sets.member] * gains, first)

@@ -21,6 +21,7 @@ from recommender.recommend.answer import ScenarioAnswer
 from recommender.recommend.kernel import combine
 from recommender.recommend.options import Options
 from recommender.recommend.recommender import Recommender, farm_climate
+from recommender.recommend.trajectories import set_codes
 
 MAX_SCENARIOS = 10
 
@@ -54,7 +55,7 @@ def scenarios(recommender: Recommender, context: FarmContext, sets: Sequence[Seq
     start = np.concatenate([[0], np.cumsum([len(ids) for ids in valid])]).astype(np.int64)
     farm = np.zeros(len(valid), dtype=np.int64)
     ranking = table.ranking
-    combined = combine(farm, start, members, [tuple(ids) for ids in valid], ranking.expected, ranking.p10,
+    combined = combine(farm, start, members, *set_codes([tuple(ids) for ids in valid]), ranking.expected, ranking.p10,
                        ranking.p90, candidates.tier1_gain, table.farms.headroom,
                        recommender.prior([context.key], np.zeros(1, dtype=np.int64), candidates.farm_stock))
     climate = recommender.set_climate([context.key], np.zeros(1, dtype=np.int64), candidates, ranking.expected,

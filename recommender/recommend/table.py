@@ -158,12 +158,10 @@ class AnswerTable:
         kinds = TextColumn.of(np.select([share >= 1, share <= 0], [0, 1], 2), ["removal", "transfer", "mixed"])
         # Shares as printed (whole percent): at most 101 distinct sentences.
         reasons = TextColumn(np.rint(100 * share).astype(np.int64), _ORIGIN_SHARES)
-        ids = np.empty(len(sets.ids), dtype=object)
-        ids[:] = sets.ids
         prior = np.minimum(sets.tier1, self.farms.headroom[sets.farm])
-        low, high, _ = structural_range(self.method_gains(sets.farm, sets.expected, prior, *set_codes(sets.ids)),
-                                        *self.disagree)
-        return {"practice_ids": ids,
+        low, high, _ = structural_range(self.method_gains(sets.farm, sets.expected, prior, sets.practice_sets,
+                                                          sets.set_index), *self.disagree)
+        return {"practice_ids": TextColumn.of(sets.set_index, sets.practice_sets),
                 **self.outcomes(sets.farm, sets.expected, prior, np.stack([low, high]), sets.p10, sets.p90,
                                 sets.capped, share,
                                 climate.emissions[:, 0], climate.emissions[:, 1], kinds, reasons)}
@@ -204,7 +202,7 @@ class AnswerTable:
                                             climate_index=index)
 
     @cached_property
-    def trajectory_columns(self) -> dict[str, np.ndarray]:
+    def trajectory_columns(self) -> dict[str, Column]:
         """The time paths of every listed recommendation and bundle as a long
         table, farm by farm (recommendations in rank order, then the bundle),
         each method's years in order: ``farm``, ``rank`` (0 for the bundle),
@@ -214,9 +212,10 @@ class AnswerTable:
         listed_farm = candidates.farm[top]
         farm = np.concatenate([listed_farm, bundles.farm])
         rank = np.concatenate([ranking.top_rank, np.zeros(len(bundles.farm), dtype=ranking.top_rank.dtype)])
-        ids = np.empty(len(farm), dtype=object)
-        ids[:len(top)] = practice_details().ids[candidates.code[top]]
-        ids[len(top):] = [";".join(members) for members in bundles.ids]
+        # Each listed practice as a set of one, then the bundles' sets.
+        singles = [(pid,) for pid in practice_details().ids]
+        practice_sets, kind = set_codes(singles + bundles.practice_sets)
+        set_index = kind[np.concatenate([candidates.code[top], len(singles) + bundles.set_index])]
         headroom = farms.headroom[farm]
         by_method = {"model": np.concatenate([ranking.expected[top], bundles.expected]),
                      "ipcc_tier1": np.minimum(np.concatenate([candidates.tier1_gain[top], bundles.tier1]), headroom)}
@@ -224,16 +223,14 @@ class AnswerTable:
         years = horizon_years(self.options.horizon_years)
         gains = np.stack(list(by_method.values()), axis=1)[order]  # item x method
         linear = trajectory(farms.stock[farm[order]][:, None, None], gains[:, :, None], self.years, years)
-        sets = [(pid,) for pid in practice_details().ids[candidates.code[top]]] + list(bundles.ids)
-        distinct, set_index = set_codes([sets[i] for i in order])
-        rothc = rothc_paths(self.rothc, farms, farm[order], distinct, set_index, years)
+        rothc = rothc_paths(self.rothc, farms, farm[order], practice_sets, set_index[order], years)
         paths = np.concatenate([linear, rothc[:, None, :]], axis=1)  # item x method x year
         methods = np.array([*by_method, "rothc"], dtype=object)
         per_item = len(methods) * len(years)
         # RothC does not apply everywhere (paddy rice): its rows are left out there.
         kept = ~np.isnan(paths.ravel())
         return {"farm": np.repeat(farm[order], per_item)[kept], "rank": np.repeat(rank[order], per_item)[kept],
-                "practice_ids": np.repeat(ids[order], per_item)[kept],
+                "practice_ids": TextColumn.of(np.repeat(set_index[order], per_item)[kept], practice_sets),
                 "method": np.tile(np.repeat(methods, len(years)), len(order))[kept],
                 "year": np.tile(years, len(order) * len(methods))[kept], "soc_t_ha": paths.ravel()[kept]}
 
@@ -278,8 +275,8 @@ class AnswerTable:
         """The nested fields of sets ``positions`` (of ``set_columns``), with trajectories."""
         years = horizon_years(self.options.horizon_years)
         positions = list(positions)
-        rothc = rothc_paths(self.rothc, self.farms, sets.farm[positions], *set_codes([sets.ids[p] for p in positions]),
-                            years)
+        rothc = rothc_paths(self.rothc, self.farms, sets.farm[positions], sets.practice_sets,
+                            sets.set_index[positions], years)
         answers = []
         for position, path in zip(positions, rothc):
             [row] = self._rows(columns, slice(position, position + 1))
