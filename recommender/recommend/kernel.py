@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from recommender.arrays import FEW_ROWS
 from recommender.recommend.objectives import OBJECTIVES, Climate, Scored
 from recommender.recommend.practice_arrays import PracticeArrays
 
@@ -179,8 +180,10 @@ def _distinct_sets(codes: np.ndarray, start: np.ndarray,
     """The distinct sets among ``codes[start[i]:start[i + 1]]`` (practice codes, in
     order) as tuples of ``ids``, and each set's position among them."""
     sizes = np.diff(start)
-    if len(sizes) == 0:
-        return [], np.empty(0, dtype=np.int64)
+    if len(sizes) <= FEW_ROWS:  # the service's one farm: a dict beats numpy's sorting
+        found: dict[tuple[int, ...], int] = {}
+        at = [found.setdefault(tuple(codes[a:b].tolist()), len(found)) for a, b in zip(start[:-1], start[1:])]
+        return [tuple(ids[list(members)]) for members in found], np.array(at, dtype=np.int64)
     # One row per set, its codes padded with -1: equal rows are equal sets.
     table = np.full((len(sizes), sizes.max()), -1, dtype=np.int64)
     row = np.repeat(np.arange(len(sizes)), sizes)

@@ -9,9 +9,11 @@ from oracle import bundle as oracle_bundle
 from oracle import ranked as oracle_ranked
 from pydantic import ValidationError
 
+from recommender.arrays import FEW_ROWS
 from recommender.inputs.farm import FarmContext
 from recommender.knowledge import load_knowledge_base
 from recommender.recommend.answer import ModelStamp
+from recommender.recommend.kernel import _distinct_sets
 from recommender.recommend.objectives import OBJECTIVES
 from recommender.recommend.options import Options
 from recommender.recommend.practice_arrays import practice_arrays
@@ -139,3 +141,17 @@ def test_a_farm_without_candidates_gets_an_empty_answer(recommender):
                        current_practices=["mulching", "biochar"], soc_t_ha=20.0)
     answer = recommender.answer(farm, Options())
     assert answer.bundle is None and all(r.practice_id not in farm.current_practices for r in answer.recommendations)
+
+
+def test_sets_are_found_alike_for_one_farm_and_for_many():
+    ids = np.array([f"p{i}" for i in range(8)], dtype=object)
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(1, 4, FEW_ROWS * 3)
+    codes = rng.integers(0, 8, sizes.sum())
+    start = np.concatenate([[0], np.cumsum(sizes)])
+    sets, index = _distinct_sets(codes, start, ids)  # numpy's path
+    assert len(set(sets)) == len(sets)
+    want = [tuple(ids[codes[a:b]]) for a, b in zip(start[:-1], start[1:])]
+    assert [sets[k] for k in index] == want
+    few_sets, few_index = _distinct_sets(codes, start[:6], ids)  # the dict's path
+    assert [few_sets[k] for k in few_index] == want[:5]
