@@ -226,15 +226,14 @@ class ChunkedOutputs:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if kind is None:
-            try:
-                self._finish_pending()
-            except BaseException:
-                self._discard()
-                raise
-        else:
+        if kind is not None:
             self._discard()
             return
+        try:
+            self._finish_pending()
+        except BaseException:
+            self._discard()
+            raise
         self._thread.shutdown()
         for writer in self._writers.values():
             writer.close()

@@ -186,10 +186,10 @@ def _distinct_sets(codes: np.ndarray, start: np.ndarray,
         return [tuple(ids[list(members)]) for members in found], np.array(at, dtype=np.int64)
     # One row per set, its codes padded with -1: equal rows are equal sets.
     table = np.full((len(sizes), sizes.max()), -1, dtype=np.int64)
-    row = np.repeat(np.arange(len(sizes)), sizes)
-    table[row, np.arange(len(codes)) - start[row]] = codes
+    of_code = np.repeat(np.arange(len(sizes)), sizes)
+    table[of_code, np.arange(len(codes)) - start[of_code]] = codes
     distinct, index = np.unique(table, axis=0, return_inverse=True)
-    return [tuple(ids[codes[codes >= 0]]) for codes in distinct], index.reshape(-1)
+    return [tuple(ids[row[row >= 0]]) for row in distinct], index.reshape(-1)
 
 
 def _group_starts(groups: np.ndarray) -> np.ndarray:

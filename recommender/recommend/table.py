@@ -214,8 +214,8 @@ class AnswerTable:
         rank = np.concatenate([ranking.top_rank, np.zeros(len(bundles.farm), dtype=ranking.top_rank.dtype)])
         # Each listed practice as a set of one, then the bundles' sets.
         singles = [(pid,) for pid in practice_details().ids]
-        practice_sets, kind = set_codes(singles + bundles.practice_sets)
-        set_index = kind[np.concatenate([candidates.code[top], len(singles) + bundles.set_index])]
+        practice_sets, position = set_codes(singles + bundles.practice_sets)
+        set_index = position[np.concatenate([candidates.code[top], len(singles) + bundles.set_index])]
         headroom = farms.headroom[farm]
         by_method = {"model": np.concatenate([ranking.expected[top], bundles.expected]),
                      "ipcc_tier1": np.minimum(np.concatenate([candidates.tier1_gain[top], bundles.tier1]), headroom)}
