@@ -24,6 +24,7 @@ cached, so a measured stock only rescales inputs.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -106,6 +107,8 @@ class FarmRothC:
         self._manure_c = float(self.tables.carbon_fractions.at["cattle_fym", "c_fraction_dm"])
         self._rows: dict[tuple[_Context, tuple[str, ...]], Array] = {}
         self._combine = lru_cache(maxsize=65536)(self._combine_uncached)
+        # A survey's contexts recur in every chunk: each key's context (typical clay, zone climate) is built once.
+        self._typical_context = lru_cache(maxsize=65536)(self.context)
 
     # -- contexts -------------------------------------------------------------
     def context(self, key: ContextKey, clay_pct: float | None = None,
@@ -133,7 +136,7 @@ class FarmRothC:
             # A long-running service meets farms' own climates without end: forget the oldest
             # pairs this call does not need rather than grow (a survey's next chunk needs most of the rest).
             needed = set(pairs)
-            for pair in [pair for pair in self._rows if pair not in needed][:excess]:
+            for pair in list(islice((pair for pair in self._rows if pair not in needed), excess)):
                 del self._rows[pair]
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start:start + _BATCH]
@@ -255,7 +258,8 @@ class FarmRothC:
         if clay_pct is None and climates is None:
             # RothC ignores a key's soil class and degradation: keys that differ only by them share runs.
             seen: dict[_Context, int] = {}
-            of_key = np.array([seen.setdefault(self.context(key), len(seen)) for key in keys], dtype=np.int64)
+            of_key = np.array([seen.setdefault(self._typical_context(key), len(seen)) for key in keys],
+                              dtype=np.int64)
             contexts = list(seen)
             context_code = of_key[key_index]
         else:
